@@ -1,0 +1,211 @@
+package com.ocq.keycloak.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+
+/**
+ * The stock Keycloak distribution from Maven Central (unpacked by Maven), with the built jar in
+ * {@code providers/}, the OCQ realm and the demo employees imported, started in dev mode on free
+ * loopback ports.
+ */
+final class DistributionRuntime implements KeycloakRuntime {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Process process;
+    private final Path logFile;
+    private final String baseUrl;
+    private final String adminPassword = "it-" + UUID.randomUUID();
+    private volatile Keycloak admin;
+
+    DistributionRuntime() {
+        Path home = ItConfig.keycloakHome();
+        if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + home + " (Maven unpacks it in pre-integration-test)");
+        }
+        prepare(home);
+        int httpPort = FreePorts.next();
+        int managementPort = FreePorts.next();
+        baseUrl = "http://127.0.0.1:" + httpPort;
+        logFile = ItConfig.outputDir().resolve("keycloak-server.log");
+
+        List<String> command = new ArrayList<>(List.of(
+                "bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--import-realm"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername());
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start " + command, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopProcess, "stop-keycloak"));
+        awaitReady();
+    }
+
+    /** A clean server every run: no database, import files and our jar as Maven built them. */
+    private static void prepare(Path home) {
+        try {
+            deleteTree(home.resolve("data"));
+            Path providers = home.resolve("providers");
+            try (Stream<Path> old = Files.list(providers)) {
+                for (Path p : old.filter(p -> p.getFileName().toString().startsWith("ocq-keycloak")).toList()) {
+                    Files.delete(p);
+                }
+            }
+            Path jar = ItConfig.providerJar();
+            Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+
+            Path realm = ItConfig.realmDir();
+            Path imports = Files.createDirectories(home.resolve("data/import"));
+            Files.copy(realm.resolve("ocq-realm.json"), imports.resolve("ocq-realm.json"));
+            Files.copy(realm.resolve("demo/ocq-users-0.json"), imports.resolve("ocq-users-0.json"));
+            Path blocklists = Files.createDirectories(home.resolve("data/password-blacklists"));
+            try (Stream<Path> lists = Files.list(realm.resolve("password-blacklists"))) {
+                for (Path list : lists.toList()) {
+                    Files.copy(list, blocklists.resolve(list.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare " + home, e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(realmUrl())).timeout(Duration.ofSeconds(5)).build();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + " while starting:\n" + logTail(120));
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        stopProcess();
+        throw new IllegalStateException("Keycloak did not serve realm " + ItConfig.REALM + " within " + STARTUP_TIMEOUT + ":\n" + logTail(120));
+    }
+
+    @Override
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public Keycloak admin() {
+        if (admin == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    admin = KeycloakBuilder.builder().serverUrl(baseUrl).realm("master").clientId("admin-cli")
+                            .username(adminUsername()).password(adminPassword).build();
+                }
+            }
+        }
+        return admin;
+    }
+
+    @Override
+    public String adminUsername() {
+        return "admin";
+    }
+
+    @Override
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    @Override
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(server log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public String logTail(int lines) {
+        List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        stopProcess();
+    }
+
+    private void stopProcess() {
+        if (!process.isAlive()) {
+            return;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package com.ocq.keycloak.it.support;
+
+import org.keycloak.admin.client.Keycloak;
+
+/** A running Keycloak with the OCQ jar and realm, shared by every test of one run. */
+public interface KeycloakRuntime extends AutoCloseable {
+
+    /** For example {@code http://localhost:41234}, without a trailing slash. */
+    String baseUrl();
+
+    /** An admin client signed in to the master realm as the bootstrap admin. */
+    Keycloak admin();
+
+    String adminUsername();
+
+    String adminPassword();
+
+    /** The last lines the server wrote, for a failing test's report. */
+    String logTail(int lines);
+
+    /** Everything the server wrote so far. */
+    String log();
+
+    default String realmUrl() {
+        return baseUrl() + "/realms/" + ItConfig.REALM;
+    }
+
+    @Override
+    void close();
+}
