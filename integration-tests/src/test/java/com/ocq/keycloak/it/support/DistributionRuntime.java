@@ -9,15 +9,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
@@ -73,26 +70,13 @@ final class DistributionRuntime implements KeycloakRuntime {
     /** A clean server every run: no database, import files and our jar as Maven built them. */
     private static void prepare(Path home) {
         try {
-            deleteTree(home.resolve("data"));
-            Path providers = home.resolve("providers");
-            try (Stream<Path> old = Files.list(providers)) {
-                for (Path p : old.filter(p -> p.getFileName().toString().startsWith("ocq-keycloak")).toList()) {
-                    Files.delete(p);
-                }
-            }
-            Path jar = ItConfig.providerJar();
-            Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Dirs.deleteTree(home.resolve("data"));
+            KeycloakHomes.installExtension(home);
 
             Path realm = ItConfig.realmDir();
             Path imports = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realm.resolve("ocq-realm.json"), imports.resolve("ocq-realm.json"));
             Files.copy(realm.resolve("demo/ocq-users-0.json"), imports.resolve("ocq-users-0.json"));
-            Path blocklists = Files.createDirectories(home.resolve("data/password-blacklists"));
-            try (Stream<Path> lists = Files.list(realm.resolve("password-blacklists"))) {
-                for (Path list : lists.toList()) {
-                    Files.copy(list, blocklists.resolve(list.getFileName()));
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare " + home, e);
         }
@@ -195,17 +179,6 @@ final class DistributionRuntime implements KeycloakRuntime {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -1,0 +1,197 @@
+package com.ocq.keycloak.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+import com.ocq.keycloak.it.support.Dirs;
+import com.ocq.keycloak.it.support.FreePorts;
+import com.ocq.keycloak.it.support.ItConfig;
+import com.ocq.keycloak.it.support.KeycloakHomes;
+
+/**
+ * Production mode, as the README documents it: a second copy of the stock distribution, the jar in
+ * {@code providers/}, {@code kc.sh build} for PostgreSQL, the template imported with
+ * {@code kc.sh import} under two tenants' names, then {@code kc.sh start --optimized} on the local
+ * PostgreSQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProductionModeIT {
+
+    private static final String DATABASE = "ocq_it_production";
+    private static final String TENANT = "acme";
+    private static final String ADMIN_PASSWORD = "production-it-" + java.util.UUID.randomUUID();
+
+    private Path home;
+    private Path logs;
+    private final List<String> database = List.of(
+            "--db=postgres",
+            "--db-url=jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
+            "--db-username=postgres", "--db-password=unused-trust-auth");
+    private Process server;
+    private String baseUrl;
+
+    @BeforeAll
+    void prepare() throws IOException, SQLException {
+        logs = Files.createDirectories(ItConfig.outputDir().resolve("production"));
+        home = ItConfig.outputDir().resolve("keycloak-production");
+        Dirs.deleteTree(home);
+        Dirs.copyTree(ItConfig.keycloakHome(), home, "data");
+        KeycloakHomes.installExtension(home);
+        sql("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)", "CREATE DATABASE " + DATABASE);
+    }
+
+    @AfterAll
+    void cleanUp() throws SQLException, IOException {
+        if (server != null) {
+            server.destroy();
+            try {
+                if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sql("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        Dirs.deleteTree(home);
+    }
+
+    @Test
+    @Order(1)
+    void kcBuildTakesTheJarWithoutWarningsAboutIt() throws Exception {
+        List<String> args = new ArrayList<>(List.of("build", "--health-enabled=true", "--cache=local"));
+        args.add("--db=postgres");
+        Result build = kc("build", args, Duration.ofMinutes(5));
+        assertThat(build.exit).as(build.output).isZero();
+        assertThat(build.output.lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
+                .filter(l -> l.contains("ocq") || l.contains("com.ocq"))).as("warnings about our jar").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void kcImportTakesTheTemplateAndASecondTenantMadeFromIt() throws Exception {
+        Path tenantFile = logs.resolve(TENANT + "-realm.json");
+        Process tenant = new ProcessBuilder("bash", System.getProperty("ocq.tenant.script"), TENANT, "ACME 财税")
+                .redirectOutput(tenantFile.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(tenant.waitFor()).isZero();
+
+        for (Path file : List.of(ItConfig.realmDir().resolve("ocq-realm.json"), tenantFile)) {
+            List<String> args = new ArrayList<>(List.of("import", "--optimized", "--file=" + file,
+                    "--http-management-port=" + FreePorts.next()));
+            args.addAll(database);
+            Result imported = kc("import-" + file.getFileName(), args, Duration.ofMinutes(5));
+            assertThat(imported.exit).as(imported.output).isZero();
+            assertThat(imported.output).contains("Realm '" + (file == tenantFile ? TENANT : ItConfig.REALM) + "' imported");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void startOptimizedServesBothTenantsFromPostgres() throws Exception {
+        int port = FreePorts.next();
+        baseUrl = "http://127.0.0.1:" + port;
+        List<String> args = new ArrayList<>(List.of("start", "--optimized", "--hostname=" + baseUrl, "--http-enabled=true",
+                "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + FreePorts.next()));
+        args.addAll(database);
+        ProcessBuilder builder = command(args).redirectOutput(logs.resolve("start.log").toFile());
+        server = builder.start();
+        awaitRealm(ItConfig.REALM);
+
+        try (Keycloak admin = KeycloakBuilder.builder().serverUrl(baseUrl).realm("master").clientId("admin-cli")
+                .username("admin").password(ADMIN_PASSWORD).build()) {
+            RealmRepresentation ocq = admin.realm(ItConfig.REALM).toRepresentation();
+            RealmRepresentation acme = admin.realm(TENANT).toRepresentation();
+            assertThat(ocq.getDisplayName()).isEqualTo("OCQ 云智能管理");
+            assertThat(acme.getDisplayName()).isEqualTo("ACME 财税");
+            assertThat(acme.getLoginTheme()).isEqualTo("ocq");
+            assertThat(acme.getDefaultRole().getName()).isEqualTo("default-roles-acme");
+            assertThat(admin.realm(TENANT).groups().groups()).hasSize(4);
+            assertThat(admin.realm(TENANT).users().count()).as("a new tenant starts without users").isZero();
+            assertThat(admin.serverInfo().getInfo().getProviders()).containsKey("ocq-sms-sender");
+        }
+        String log = Files.readString(logs.resolve("start.log"), StandardCharsets.UTF_8);
+        assertThat(log).as("the development SMS sender warns loudly outside dev mode")
+                .contains("The development SMS sender 'log' is installed outside dev mode");
+    }
+
+    private void awaitRealm(String realm) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(server.isAlive()).as("server running; see " + logs.resolve("start.log")).isTrue();
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet listening
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("production server did not serve realm " + realm + "; see " + logs.resolve("start.log"));
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result kc(String name, List<String> args, Duration timeout) throws IOException, InterruptedException {
+        Path log = logs.resolve(name + ".log");
+        Process process = command(args).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kc.sh " + args.get(0) + " did not finish within " + timeout);
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private ProcessBuilder command(List<String> args) {
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+        // The first command that touches the new database creates the master realm and this admin.
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        return builder;
+    }
+
+    private static void sql(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(System.getProperty("ocq.it.postgres.url"), "postgres", "");
+             Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+}
