@@ -11,15 +11,21 @@ public class SmsException extends Exception {
 
     private final boolean permanent;
     private final String vendorCode;
+    private final String sender;
 
     public SmsException(String message, boolean permanent, String vendorCode) {
-        this(message, permanent, vendorCode, null);
+        this(message, permanent, vendorCode, null, null);
     }
 
     public SmsException(String message, boolean permanent, String vendorCode, Throwable cause) {
+        this(message, permanent, vendorCode, null, cause);
+    }
+
+    public SmsException(String message, boolean permanent, String vendorCode, String sender, Throwable cause) {
         super(message, cause);
         this.permanent = permanent;
         this.vendorCode = vendorCode;
+        this.sender = sender;
     }
 
     public static SmsException permanent(String message, String vendorCode) {
@@ -33,6 +39,11 @@ public class SmsException extends Exception {
     /** True when retrying, here or at another gateway, cannot help. */
     public boolean isPermanent() {
         return permanent;
+    }
+
+    /** The id of the sender that failed last, when known. */
+    public String getSender() {
+        return sender;
     }
 
     /** The vendor's own error code, or {@code null}. */
