@@ -18,8 +18,9 @@ final class ContainerRuntime implements KeycloakRuntime {
 
     private final KeycloakContainer container;
 
-    ContainerRuntime() {
+    ContainerRuntime(ServerSetup setup) {
         requireDocker();
+        org.testcontainers.Testcontainers.exposeHostPorts(setup.gateway().uri().getPort());
         String image = "quay.io/keycloak/keycloak:" + ItConfig.keycloakVersion();
         container = new KeycloakContainer(image)
                 .withProviderLibsFrom(List.of(ItConfig.providerJar().toFile()))
@@ -28,7 +29,12 @@ final class ContainerRuntime implements KeycloakRuntime {
                 .withCopyFileToContainer(MountableFile.forHostPath(ItConfig.realmDir().resolve("demo/ocq-users-0.json")),
                         "/opt/keycloak/data/import/ocq-users-0.json")
                 .withCopyFileToContainer(MountableFile.forHostPath(ItConfig.realmDir().resolve("password-blacklists")),
-                        "/opt/keycloak/data/password-blacklists");
+                        "/opt/keycloak/data/password-blacklists")
+                .withEnabledMetrics();
+        // Appended to the container's own start-dev command line.
+        container.withCustomCommand("--import-realm " + String.join(" ",
+                setup.options().stream().filter(o -> !o.startsWith("--metrics")).toList()));
+        setup.env().forEach(container::withEnv);
         container.start();
     }
 
@@ -50,6 +56,11 @@ final class ContainerRuntime implements KeycloakRuntime {
     public String baseUrl() {
         String url = container.getAuthServerUrl();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public String managementUrl() {
+        return container.getMgmtServerUrl();
     }
 
     @Override

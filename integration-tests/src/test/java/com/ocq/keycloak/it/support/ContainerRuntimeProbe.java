@@ -7,6 +7,6 @@ public final class ContainerRuntimeProbe {
     }
 
     public static KeycloakRuntime start() {
-        return new ContainerRuntime();
+        return new ContainerRuntime(ServerSetup.start("host.testcontainers.internal"));
     }
 }

@@ -34,7 +34,9 @@ final class DistributionRuntime implements KeycloakRuntime {
     private final String adminPassword = "it-" + UUID.randomUUID();
     private volatile Keycloak admin;
 
-    DistributionRuntime() {
+    private final String managementUrl;
+
+    DistributionRuntime(ServerSetup setup) {
         Path home = ItConfig.keycloakHome();
         if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("No Keycloak distribution at " + home + " (Maven unpacks it in pre-integration-test)");
@@ -43,6 +45,7 @@ final class DistributionRuntime implements KeycloakRuntime {
         int httpPort = FreePorts.next();
         int managementPort = FreePorts.next();
         baseUrl = "http://127.0.0.1:" + httpPort;
+        managementUrl = "http://127.0.0.1:" + managementPort;
         logFile = ItConfig.outputDir().resolve("keycloak-server.log");
 
         List<String> command = new ArrayList<>(List.of(
@@ -51,6 +54,7 @@ final class DistributionRuntime implements KeycloakRuntime {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--import-realm"));
+        command.addAll(setup.options());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -58,6 +62,7 @@ final class DistributionRuntime implements KeycloakRuntime {
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
+        builder.environment().putAll(setup.env());
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -109,6 +114,11 @@ final class DistributionRuntime implements KeycloakRuntime {
     @Override
     public String baseUrl() {
         return baseUrl;
+    }
+
+    @Override
+    public String managementUrl() {
+        return managementUrl;
     }
 
     @Override

@@ -23,12 +23,15 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     private static final class Shared implements AutoCloseable {
         private final KeycloakRuntime runtime;
         private final RuntimeException failure;
+        private final ServerSetup setup;
 
         Shared() {
             KeycloakRuntime started = null;
             RuntimeException failed = null;
+            boolean containers = "testcontainers".equals(ItConfig.runtime());
+            setup = ServerSetup.start(containers ? "host.testcontainers.internal" : "127.0.0.1");
             try {
-                started = "testcontainers".equals(ItConfig.runtime()) ? new ContainerRuntime() : new DistributionRuntime();
+                started = containers ? new ContainerRuntime(setup) : new DistributionRuntime(setup);
             } catch (RuntimeException e) {
                 failed = e;
             }
@@ -51,11 +54,16 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
             if (runtime != null) {
                 runtime.close();
             }
+            setup.gateway().close();
         }
     }
 
+    private static Shared shared(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Shared.class, k -> new Shared(), Shared.class);
+    }
+
     public static KeycloakRuntime runtime(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Shared.class, k -> new Shared(), Shared.class).get();
+        return shared(context).get();
     }
 
     @Override
@@ -65,12 +73,14 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == KeycloakRuntime.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == KeycloakRuntime.class || type == ServerSetup.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return runtime(extensionContext);
+        KeycloakRuntime runtime = runtime(extensionContext);
+        return parameterContext.getParameter().getType() == ServerSetup.class ? shared(extensionContext).setup : runtime;
     }
 
     @Override

@@ -8,6 +8,9 @@ public interface KeycloakRuntime extends AutoCloseable {
     /** For example {@code http://localhost:41234}, without a trailing slash. */
     String baseUrl();
 
+    /** The management interface (health, metrics), without a trailing slash. */
+    String managementUrl();
+
     /** An admin client signed in to the master realm as the bootstrap admin. */
     Keycloak admin();
 
