@@ -19,6 +19,8 @@ public final class PhoneNumbers {
 
     /** Regions allowed when nothing else is configured: mainland China. */
     public static final Set<String> DEFAULT_ALLOWED_REGIONS = Set.of("CN");
+    /** Every region libphonenumber knows, for looking numbers up (sending still honours the allowed list). */
+    public static final Set<String> ALL_REGIONS = Set.copyOf(PhoneNumberUtil.getInstance().getSupportedRegions());
     /** The region assumed for numbers typed without a country code. */
     public static final String DEFAULT_REGION = "CN";
 
@@ -95,7 +97,7 @@ public final class PhoneNumbers {
     }
 
     /** Full-width digits, plus, minus and space (as typed with a Chinese IME) to ASCII. */
-    static String foldWidth(String s) {
+    public static String foldWidth(String s) {
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

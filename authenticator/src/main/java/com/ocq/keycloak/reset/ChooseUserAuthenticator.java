@@ -1,0 +1,106 @@
+package com.ocq.keycloak.reset;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.services.messages.Messages;
+import org.keycloak.services.validation.Validation;
+
+import com.ocq.keycloak.sms.phone.PhoneNumbers;
+
+/**
+ * Step 1 of 忘记密码: the account, typed as a mobile number (any form of rule 7), a username or an
+ * email. Like Keycloak's own choose-user step it never says whether the account exists: an unknown
+ * or disabled account goes on exactly like a real one, without a user.
+ */
+final class ChooseUserAuthenticator implements Authenticator {
+
+    static final String PHONE_ATTRIBUTE = "phoneNumber";
+    private static final int MAX_ACCOUNT_LENGTH = 255;
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        ResetNotes.clear(context.getAuthenticationSession());
+        context.challenge(context.form().createPasswordReset());
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String account = form.getFirst(Validation.FIELD_USERNAME);
+        if (account == null || account.isBlank()) {
+            context.getEvent().error(Errors.USERNAME_MISSING);
+            context.failureChallenge(AuthenticationFlowError.INVALID_USER, context.form()
+                    .addError(new FormMessage(Validation.FIELD_USERNAME, Messages.MISSING_USERNAME)).createPasswordReset());
+            return;
+        }
+        account = account.strip();
+        ResetNotes.clear(context.getAuthenticationSession());
+        boolean sane = account.length() <= MAX_ACCOUNT_LENGTH && account.chars().noneMatch(Character::isISOControl);
+        String shown = sane ? account : account.substring(0, Math.min(account.length(), 64)).replaceAll("\\p{Cntrl}", "");
+        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, shown);
+
+        Optional<String> phone = sane ? PhoneNumbers.normalize(account, PhoneNumbers.DEFAULT_REGION, PhoneNumbers.ALL_REGIONS)
+                : Optional.empty();
+        phone.ifPresent(p -> context.getAuthenticationSession().setAuthNote(ResetNotes.TYPED_PHONE, p));
+        UserModel user = sane ? find(context.getSession(), context.getRealm(), account, phone) : null;
+
+        if (user == null) {
+            context.getEvent().clone().detail(Details.USERNAME, phone.map(PhoneNumbers::mask).orElse(shown))
+                    .error(Errors.USER_NOT_FOUND);
+            context.clearUser();
+        } else if (!user.isEnabled()) {
+            context.getEvent().clone().detail(Details.USERNAME, user.getUsername()).user(user).error(Errors.USER_DISABLED);
+            context.clearUser();
+        } else {
+            context.setUser(user);
+        }
+        context.success();
+    }
+
+    /** By mobile number first (exact, indexed attribute query), then username, then email. */
+    static UserModel find(KeycloakSession session, RealmModel realm, String account, Optional<String> phone) {
+        if (phone.isPresent()) {
+            List<UserModel> owners = session.users().searchForUserByUserAttributeStream(realm, PHONE_ATTRIBUTE, phone.get())
+                    .limit(2).toList();
+            if (owners.size() == 1) {
+                return owners.get(0);
+            }
+        }
+        UserModel user = session.users().getUserByUsername(realm, account);
+        if (user == null && realm.isLoginWithEmailAllowed() && account.contains("@")) {
+            user = session.users().getUserByEmail(realm, account);
+        }
+        return user;
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

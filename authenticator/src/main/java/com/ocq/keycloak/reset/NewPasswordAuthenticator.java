@@ -1,0 +1,165 @@
+package com.ocq.keycloak.reset;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.services.messages.Messages;
+
+import com.ocq.keycloak.sms.SmsDispatcher;
+import com.ocq.keycloak.sms.SmsMessage;
+import com.ocq.keycloak.sms.SmsPurpose;
+import com.ocq.keycloak.sms.phone.PhoneNumbers;
+
+/**
+ * Step 3 of 忘记密码 (重置密码): the new password twice, under the realm's policy. Only a tab that
+ * verified a code for this very user gets here. On success every session of the user ends, a
+ * temporary lockout is lifted, a "password changed" SMS goes out, and the employee signs in again
+ * with the new password (rule 13: no silent sign-in).
+ */
+final class NewPasswordAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(NewPasswordAuthenticator.class);
+    static final String TEMPLATE = "ocq-new-password.ftl";
+    static final String FIELD_NEW = "password-new";
+    static final String FIELD_CONFIRM = "password-confirm";
+    private static final int MAX_LENGTH = 256;
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        if (!verified(context)) {
+            context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).detail(SmsCodeAuthenticator.DETAIL_REASON, "step_skipped")
+                    .error(Errors.INVALID_REQUEST);
+            context.resetFlow();
+            return;
+        }
+        context.challenge(context.form().createForm(TEMPLATE));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        if (!verified(context)) {
+            context.resetFlow();
+            return;
+        }
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String password = form.getFirst(FIELD_NEW);
+        String confirm = form.getFirst(FIELD_CONFIRM);
+        UserModel user = context.getUser();
+        RealmModel realm = context.getRealm();
+        KeycloakSession session = context.getSession();
+
+        String error = null;
+        Object[] parameters = {};
+        if (password == null || password.isEmpty()) {
+            error = Messages.MISSING_PASSWORD;
+        } else if (password.length() > MAX_LENGTH) {
+            error = "invalidPasswordMaxLengthMessage";
+            parameters = new Object[] {64};
+        } else if (!password.equals(confirm)) {
+            error = Messages.NOTMATCH_PASSWORD;
+        } else {
+            PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+            if (policy != null) {
+                error = policy.getMessage();
+                parameters = policy.getParameters();
+            }
+        }
+        if (error == null) {
+            try {
+                user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+            } catch (ModelException e) {
+                error = e.getMessage() == null ? "invalidPasswordGenericMessage" : e.getMessage();
+                parameters = e.getParameters() == null ? new Object[] {} : e.getParameters();
+            }
+        }
+        if (error != null) {
+            context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).user(user)
+                    .detail(SmsCodeAuthenticator.DETAIL_REASON, "password_rejected").error(Errors.PASSWORD_REJECTED);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                    context.form().addError(new FormMessage(FIELD_NEW, error, parameters)).createForm(TEMPLATE));
+            return;
+        }
+
+        user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        int ended = endSessions(session, realm, user);
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        if (protector != null && realm.isBruteForceProtected()) {
+            protector.cleanUpPermanentLockout(session, realm, user);
+            protector.successfulLogin(realm, user, context.getConnection(), context.getUriInfo(), Set.of(PasswordCredentialModel.TYPE));
+        }
+        context.getAuthenticationSession().removeAuthNote(ResetNotes.VERIFIED_USER);
+        sendNotice(session, user);
+        context.getEvent().clone().event(EventType.UPDATE_PASSWORD).user(user).detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
+                .detail("ocq_sessions_ended", String.valueOf(ended)).success();
+        context.getEvent().clone().event(EventType.RESET_PASSWORD).user(user).detail(Details.USERNAME, user.getUsername()).success();
+        context.forkWithSuccessMessage(new FormMessage("ocqPasswordResetDone"));
+    }
+
+    private static boolean verified(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        return user != null && user.isEnabled()
+                && user.getId().equals(context.getAuthenticationSession().getAuthNote(ResetNotes.VERIFIED_USER));
+    }
+
+    /** Ends every session of the user, with back-channel logout of their clients. */
+    private static int endSessions(KeycloakSession session, RealmModel realm, UserModel user) {
+        var sessions = session.sessions().getUserSessionsStream(realm, user).toList();
+        for (UserSessionModel userSession : sessions) {
+            AuthenticationManager.backchannelLogout(session, userSession, true);
+        }
+        return sessions.size();
+    }
+
+    /** "Your password was changed", to the account's number (the template holds no password). */
+    private static void sendNotice(KeycloakSession session, UserModel user) {
+        PhoneNumbers.normalize(user.getFirstAttribute(ChooseUserAuthenticator.PHONE_ATTRIBUTE)).ifPresent(phone -> {
+            Locale locale = session.getContext().resolveLocale(user);
+            SmsDispatcher.of(session).sendAsync(new SmsMessage(phone, SmsPurpose.PASSWORD_CHANGED, locale, Map.of()), java.util.List.of())
+                    .whenComplete((result, failure) -> {
+                        if (failure != null) {
+                            LOG.warnf("The password-changed SMS to %s was not sent: %s", PhoneNumbers.mask(phone), failure.getMessage());
+                        }
+                    });
+        });
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,30 @@
+package com.ocq.keycloak.reset;
+
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/** Auth-session notes of the OCQ reset flow (one login tab), and the tab's key in the cluster store. */
+final class ResetNotes {
+
+    /** E.164 number the employee typed as the account, if the account was typed as a number. */
+    static final String TYPED_PHONE = "ocq.reset.typedPhone";
+    /** When this tab last asked for a code (epoch seconds); present once the code page was shown. */
+    static final String CODE_REQUESTED_AT = "ocq.reset.codeRequestedAt";
+    /** The id whose attempt counters the tab's current (real or pretended) code uses. */
+    static final String CODE_ID = "ocq.reset.codeId";
+    /** The user whose code this tab verified. */
+    static final String VERIFIED_USER = "ocq.reset.verifiedUser";
+
+    private ResetNotes() {
+    }
+
+    static String tabKey(AuthenticationSessionModel authSession) {
+        return authSession.getRealm().getId() + ":" + authSession.getParentSession().getId() + ":" + authSession.getTabId();
+    }
+
+    static void clear(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(TYPED_PHONE);
+        authSession.removeAuthNote(CODE_REQUESTED_AT);
+        authSession.removeAuthNote(CODE_ID);
+        authSession.removeAuthNote(VERIFIED_USER);
+    }
+}
