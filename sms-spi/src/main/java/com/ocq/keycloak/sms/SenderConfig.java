@@ -93,19 +93,23 @@ public final class SenderConfig {
 
     /**
      * A secret: the option's value itself, or, when it is {@code ${vault.key}}, the vault's entry
-     * for the current realm. Never logged.
+     * for the current realm; {@code null} when missing or when a vault reference cannot be
+     * resolved (no realm, no entry), never the reference text itself. Never logged.
      */
     public String secret(KeycloakSession session, String key) {
-        String value = get(key);
-        if (value == null) {
+        return resolve(session, get(key));
+    }
+
+    /** {@link #secret} for a value that is not an option of its own (a header value, say). */
+    public static String resolve(KeycloakSession session, String value) {
+        if (value == null || !value.startsWith("${vault.")) {
+            return value;
+        }
+        if (session == null || session.getContext().getRealm() == null) {
             return null;
         }
-        if (value.startsWith("${vault.") && session != null && session.getContext().getRealm() != null) {
-            try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
-                return secret.get().orElseThrow(() -> new IllegalStateException(
-                        "SMS sender '" + providerId + "': the vault has no entry for " + key));
-            }
+        try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
+            return secret.get().orElse(null);
         }
-        return value;
     }
 }

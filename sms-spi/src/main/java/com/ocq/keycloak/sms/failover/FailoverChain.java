@@ -21,6 +21,9 @@ final class FailoverChain {
     record Attempt(String id, SmsSenderProvider provider) {
     }
 
+    /** Vendor codes of a sender's own missing or bad configuration. */
+    static final java.util.Set<String> MISCONFIGURED = java.util.Set.of("CONFIG", "CONFIGURATION");
+
     private final List<Attempt> attempts;
 
     FailoverChain(List<Attempt> attempts) {
@@ -48,7 +51,8 @@ final class FailoverChain {
             SmsMetrics.record(attempt.id(), message.purpose(), outcome, since(start));
             LOG.warnf("SMS %s to %s failed at %s (%s, code %s): %s", message.purpose(),
                     PhoneNumbers.mask(message.phoneNumber()), attempt.id(), outcome, last.getVendorCode(), last.getMessage());
-            if (last.isPermanent() || Thread.currentThread().isInterrupted()) {
+            // A sender that is not configured says nothing about the message: the next one may work.
+            if ((last.isPermanent() && !MISCONFIGURED.contains(last.getVendorCode())) || Thread.currentThread().isInterrupted()) {
                 break;
             }
         }

@@ -111,6 +111,14 @@ class FailoverSmsSenderTest {
         }
 
         @Test
+        void givenAnUnconfiguredSenderThenTheNextOneStillDelivers() throws SmsException {
+            Scripted unconfigured = new Scripted(SmsException.permanent("needs the option sign-name", "CONFIG"));
+            SmsResult result = dispatcher(Map.of("senders", "a,b"), Map.of("a", unconfigured, "b", new Scripted(null)))
+                    .sendAndWait(CODE, List.of());
+            assertThat(result.sender()).isEqualTo("b");
+        }
+
+        @Test
         void givenEverySenderFailsTemporarilyThenTheLastFailureIsReported() {
             SmsDispatcher dispatcher = dispatcher(Map.of("senders", "a,b"), Map.of(
                     "a", new Scripted(SmsException.temporary("timeout", "TIMEOUT", null)),
