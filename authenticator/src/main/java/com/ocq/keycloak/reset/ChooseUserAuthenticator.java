@@ -51,6 +51,9 @@ final class ChooseUserAuthenticator implements Authenticator {
         boolean sane = account.length() <= MAX_ACCOUNT_LENGTH && account.chars().noneMatch(Character::isISOControl);
         String shown = sane ? account : account.substring(0, Math.min(account.length(), 64)).replaceAll("\\p{Cntrl}", "");
         context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, shown);
+        // Pages show "the account you typed" whether or not it exists; without this Keycloak's
+        // template shows the account only when a user was found, which tells them apart.
+        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.USERNAME_HIDDEN, "true");
 
         Optional<String> phone = sane ? PhoneNumbers.normalize(account, PhoneNumbers.DEFAULT_REGION, PhoneNumbers.ALL_REGIONS)
                 : Optional.empty();

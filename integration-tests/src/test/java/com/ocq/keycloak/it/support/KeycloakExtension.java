@@ -32,6 +32,7 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
             setup = ServerSetup.start(containers ? "host.testcontainers.internal" : "127.0.0.1");
             try {
                 started = containers ? new ContainerRuntime(setup) : new DistributionRuntime(setup);
+                RealmSettings.forTests(started.admin().realm(ItConfig.REALM));
             } catch (RuntimeException e) {
                 failed = e;
             }

@@ -1,0 +1,49 @@
+package com.ocq.keycloak.it.support;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/** Fresh employees for tests that change accounts, each with a mobile number of its own. */
+public final class Employees {
+
+    private static final AtomicInteger NEXT = new AtomicInteger((int) (System.currentTimeMillis() / 1000 % 50_000));
+
+    private Employees() {
+    }
+
+    public record Employee(String id, String username, String phone, String password) {
+        /** The national form people type: 139 0000 0101 → "13900000101". */
+        public String national() {
+            return phone.substring(3);
+        }
+    }
+
+    public static Employee create(RealmResource realm) {
+        int n = NEXT.incrementAndGet();
+        String username = "emp" + n;
+        String phone = String.format("+86137%08d", n);
+        String password = "Initial-pass-" + n;
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setFirstName("员工" + n);
+        user.setLastName("测");
+        user.setEnabled(true);
+        user.setAttributes(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all")));
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        user.setCredentials(List.of(credential));
+        try (Response response = realm.users().create(user)) {
+            return new Employee(CreatedResponseUtil.getCreatedId(response), username, phone, password);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package com.ocq.keycloak.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieHandler;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * One browser tab of the 忘记密码 flow at the HTTP level: its own cookies, following Keycloak's
+ * redirects, reading each page's form actions the way a browser would.
+ */
+public final class ResetFlowClient {
+
+    private final HttpClient http;
+    private final OcqWebApp app;
+    private HttpResponse<String> last;
+
+    public ResetFlowClient(KeycloakRuntime keycloak) {
+        this.app = new OcqWebApp(keycloak);
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieJar()).followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Opens the app's sign-in, then follows 忘记密码 to the account page. */
+    public ResetFlowClient start() {
+        get(URI.create(app.authorizationUrl()));
+        Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(last.body());
+        if (!link.find()) {
+            throw new AssertionError("No 忘记密码 link on the sign-in page:\n" + last.body());
+        }
+        get(last.uri().resolve(unescape(link.group(1))));
+        return this;
+    }
+
+    public HttpResponse<String> submitAccount(String account) {
+        return post("kc-reset-password-form", Map.of("username", account));
+    }
+
+    public HttpResponse<String> submitCode(String code) {
+        return post("ocq-sms-code-form", Map.of("code", code));
+    }
+
+    public HttpResponse<String> resend() {
+        return post("ocq-resend-form", Map.of("resend", "1"));
+    }
+
+    public HttpResponse<String> submitNewPassword(String password) {
+        return post("ocq-new-password-form", Map.of("password-new", password, "password-confirm", password));
+    }
+
+    /**
+     * The current step again, as Keycloak's own refresh URL asks for it: the flow's URL with only
+     * the client and the tab, no session code.
+     */
+    public HttpResponse<String> reload() {
+        URI uri = last.uri();
+        String query = java.util.Arrays.stream(uri.getRawQuery().split("&"))
+                .filter(p -> p.startsWith("client_id=") || p.startsWith("tab_id=") || p.startsWith("client_data="))
+                .collect(Collectors.joining("&"));
+        return get(uri.resolve(uri.getRawPath() + "?" + query));
+    }
+
+    public HttpResponse<String> last() {
+        return last;
+    }
+
+    /** The action URL of form {@code formId} on the current page. */
+    public String action(String formId) {
+        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*action=\"([^\"]+)\"").matcher(last.body());
+        if (!form.find()) {
+            form = Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*id=\"" + Pattern.quote(formId) + "\"").matcher(last.body());
+            if (!form.find()) {
+                throw new AssertionError("No form " + formId + " on the page:\n" + last.body());
+            }
+        }
+        return unescape(form.group(1));
+    }
+
+    public HttpResponse<String> post(String formId, Map<String, String> fields) {
+        return postTo(last.uri().resolve(action(formId)), fields);
+    }
+
+    public HttpResponse<String> postTo(URI uri, Map<String, String> fields) {
+        String body = new LinkedHashMap<>(fields).entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            last = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return last;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The page with everything that legitimately differs between two tabs blanked out: the
+     * session codes, executions and tab ids in URLs, and nonces.
+     */
+    public static String comparable(String html, String... typed) {
+        for (String t : typed) {
+            html = html.replace(t, "ACCOUNT");
+        }
+        return html.replaceAll("(session_code|execution|tab_id|client_data|kc_locale)=[^&\"]*", "$1=X")
+                .replaceAll("nonce=\"[^\"]*\"", "nonce=\"X\"")
+                // the countdown, which two requests may read a second apart
+                .replaceAll("data-ocq-countdown=\"\\d+\"", "data-ocq-countdown=\"N\"").replaceAll("（\\d+ 秒）", "（N 秒）");
+    }
+
+    /**
+     * One host's cookies, as Chromium keeps them for http://127.0.0.1 (a secure context, so
+     * Keycloak's Secure cookies count); java.net.CookieManager would drop those over http.
+     */
+    private static final class CookieJar extends CookieHandler {
+        private final Map<String, String> cookies = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> requestHeaders) {
+            if (cookies.isEmpty()) {
+                return Map.of();
+            }
+            return Map.of("Cookie", java.util.List.of(cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("; "))));
+        }
+
+        @Override
+        public void put(URI uri, Map<String, java.util.List<String>> responseHeaders) {
+            responseHeaders.forEach((name, values) -> {
+                if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
+                    for (String value : values) {
+                        String pair = value.split(";", 2)[0];
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0) {
+                            continue;
+                        }
+                        String cookie = pair.substring(0, eq).strip();
+                        String lower = value.toLowerCase(java.util.Locale.ROOT);
+                        if (lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970") || pair.substring(eq + 1).isEmpty()) {
+                            cookies.remove(cookie);
+                        } else {
+                            cookies.put(cookie, pair.substring(eq + 1).strip());
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static String unescape(String s) {
+        return s.replace("&amp;", "&");
+    }
+}

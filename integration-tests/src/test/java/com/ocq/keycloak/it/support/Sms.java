@@ -1,0 +1,57 @@
+package com.ocq.keycloak.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ocq.keycloak.sms.testing.FakeGateway;
+
+/** Reads what the loopback gateway received, as the phone would. */
+public final class Sms {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Sms() {
+    }
+
+    /** The messages of {@code purpose} (e.g. "verification_code") sent to {@code phone}, oldest first. */
+    public static List<JsonNode> to(FakeGateway gateway, String phone, String purpose) {
+        return gateway.requests().stream().map(r -> parse(r.body()))
+                .filter(m -> phone.equals(m.path("to").asText()) && purpose.equals(m.path("purpose").asText())).toList();
+    }
+
+    /** Waits (at most 10 s) until {@code count} such messages arrived, and returns the last. */
+    public static JsonNode await(FakeGateway gateway, String phone, String purpose, int count) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            List<JsonNode> messages = to(gateway, phone, purpose);
+            if (messages.size() >= count) {
+                return messages.get(count - 1);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("The gateway did not receive " + count + " " + purpose + " message(s) for " + phone
+                + " within 10 s; it has " + to(gateway, phone, purpose).size());
+    }
+
+    public static String code(JsonNode message) {
+        return message.path("parameters").path("code").asText();
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
