@@ -7,7 +7,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -25,7 +24,7 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  * email. Like Keycloak's own choose-user step it never says whether the account exists: an unknown
  * or disabled account goes on exactly like a real one, without a user.
  */
-final class ChooseUserAuthenticator implements Authenticator {
+final class ChooseUserAuthenticator extends ResetStep {
 
     static final String PHONE_ATTRIBUTE = "phoneNumber";
     private static final int MAX_ACCOUNT_LENGTH = 255;
@@ -92,18 +91,5 @@ final class ChooseUserAuthenticator implements Authenticator {
     @Override
     public boolean requiresUser() {
         return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
@@ -38,7 +37,7 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  * temporary lockout is lifted, a "password changed" SMS goes out, and the employee signs in again
  * with the new password (rule 13: no silent sign-in).
  */
-final class NewPasswordAuthenticator implements Authenticator {
+final class NewPasswordAuthenticator extends ResetStep {
 
     private static final Logger LOG = Logger.getLogger(NewPasswordAuthenticator.class);
     static final String TEMPLATE = "ocq-new-password.ftl";
@@ -148,18 +147,5 @@ final class NewPasswordAuthenticator implements Authenticator {
     @Override
     public boolean requiresUser() {
         return true;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

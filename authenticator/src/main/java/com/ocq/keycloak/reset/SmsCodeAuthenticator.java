@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -40,7 +39,7 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  * of rule 6) and checks what the employee types. Unknown, disabled, phoneless, throttled and
  * locked accounts get the same page as a real one; their codes simply never work.
  */
-final class SmsCodeAuthenticator implements Authenticator {
+final class SmsCodeAuthenticator extends ResetStep {
 
     private static final Logger LOG = Logger.getLogger(SmsCodeAuthenticator.class);
     static final String TEMPLATE = "ocq-sms-code.ftl";
@@ -283,18 +282,5 @@ final class SmsCodeAuthenticator implements Authenticator {
     @Override
     public boolean requiresUser() {
         return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }
