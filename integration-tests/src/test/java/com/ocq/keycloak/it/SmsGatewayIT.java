@@ -82,7 +82,7 @@ class SmsGatewayIT {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(setup.webhookSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String expected = "v1=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + received.body()).getBytes(StandardCharsets.UTF_8)));
-        assertThat(received.header("X-OCQ-Signature")).as("signed with the secret from the environment").isEqualTo(expected);
+        assertThat(received.header("X-OCQ-Signature")).as("signed with the secret the vault resolved").isEqualTo(expected);
 
         assertThat(keycloak.log()).as("the server log never holds the full number").doesNotContain("13900000777");
         assertThat(keycloak.log().lines().filter(l -> l.contains("139****0777")))

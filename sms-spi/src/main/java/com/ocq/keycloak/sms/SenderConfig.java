@@ -12,7 +12,7 @@ import org.keycloak.vault.VaultStringSecret;
 /**
  * Typed, never-throwing access to a sender's SPI options ({@code --spi-ocq-sms-sender--<id>--<key>}
  * or {@code KC_SPI_OCQ_SMS_SENDER__<ID>__<KEY>}); defaults live with the caller. Secrets may be
- * {@code ${vault.key}} references, resolved through Keycloak's vault in the realm of the request.
+ * vault references ({@code vault:key}), resolved through Keycloak's vault in the realm of the request.
  */
 public final class SenderConfig {
 
@@ -92,7 +92,7 @@ public final class SenderConfig {
     }
 
     /**
-     * A secret: the option's value itself, or, when it is {@code ${vault.key}}, the vault's entry
+     * A secret: the option's value itself, or, when it is {@code vault:key}, the vault's entry
      * for the current realm; {@code null} when missing or when a vault reference cannot be
      * resolved (no realm, no entry), never the reference text itself. Never logged.
      */
@@ -102,14 +102,29 @@ public final class SenderConfig {
 
     /** {@link #secret} for a value that is not an option of its own (a header value, say). */
     public static String resolve(KeycloakSession session, String value) {
-        if (value == null || !value.startsWith("${vault.")) {
+        if (!isVaultReference(value)) {
             return value;
         }
         if (session == null || session.getContext().getRealm() == null) {
             return null;
         }
-        try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
+        try (VaultStringSecret secret = session.vault().getStringSecret(vaultExpression(value))) {
             return secret.get().orElse(null);
         }
     }
+
+    /**
+     * A vault reference: {@code vault:name}, or {@code ${vault.name}}. Keycloak's configuration
+     * expands {@code ${...}} in option values itself, so on the command line, in keycloak.conf
+     * and in environment variables the {@code vault:name} form is the one that arrives intact.
+     */
+    public static boolean isVaultReference(String value) {
+        return value != null && (value.startsWith("${vault.") || value.startsWith(VAULT_PREFIX));
+    }
+
+    public static String vaultExpression(String value) {
+        return value.startsWith(VAULT_PREFIX) ? "${vault." + value.substring(VAULT_PREFIX.length()) + "}" : value;
+    }
+
+    private static final String VAULT_PREFIX = "vault:";
 }

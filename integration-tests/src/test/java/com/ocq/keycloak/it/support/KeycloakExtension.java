@@ -29,7 +29,8 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
             KeycloakRuntime started = null;
             RuntimeException failed = null;
             boolean containers = "testcontainers".equals(ItConfig.runtime());
-            setup = ServerSetup.start(containers ? "host.testcontainers.internal" : "127.0.0.1");
+            setup = containers ? ServerSetup.start("host.testcontainers.internal")
+                    : ServerSetup.start("127.0.0.1", ItConfig.outputDir().resolve("vault"));
             try {
                 started = containers ? new ContainerRuntime(setup) : new DistributionRuntime(setup);
                 RealmSettings.forTests(started.admin().realm(ItConfig.REALM));

@@ -149,13 +149,13 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
      * way {@link SenderConfig#secret} resolves an option.
      */
     private static String vault(KeycloakSession session, String name, String value) {
-        if (!value.startsWith(VAULT_PREFIX)) {
+        if (!SenderConfig.isVaultReference(value)) {
             return value;
         }
         if (session == null || session.getContext().getRealm() == null) {
             throw new UnresolvedException(noRealm("headers") + " (header " + name + ")");
         }
-        try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
+        try (VaultStringSecret secret = session.vault().getStringSecret(SenderConfig.vaultExpression(value))) {
             String resolved = secret.get().orElseThrow(() -> new UnresolvedException(
                     "SMS sender '" + PROVIDER_ID + "': the vault has no entry for header " + name + " of " + option("headers")));
             if (resolved.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

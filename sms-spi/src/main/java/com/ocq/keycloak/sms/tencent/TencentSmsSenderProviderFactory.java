@@ -104,7 +104,7 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
         if (failure == null) {
             try {
                 secretKey = config.secret(session, "secret-key");
-                if (secretKey == null || secretKey.startsWith("${vault.")) {
+                if (secretKey == null || SenderConfig.isVaultReference(secretKey)) {
                     failure = "SMS sender 'tencent': the option secret-key names a vault entry but there is no realm to read it for";
                     secretKey = null;
                 }

@@ -114,7 +114,7 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
         if (secret == null || secret.isBlank()) {
             return TwilioSmsSender.misconfigured(missing(secretKey));
         }
-        if (secret.startsWith("${vault.")) {
+        if (SenderConfig.isVaultReference(secret)) {
             // no realm in this session: sending the reference itself as a password helps nobody
             return TwilioSmsSender.misconfigured("SMS sender '" + PROVIDER_ID + "': " + option(secretKey)
                     + " is a vault reference and this session has no realm to resolve it");
