@@ -242,7 +242,6 @@ final class SmsCodeAuthenticator extends ResetStep {
         return context.form()
                 .setAttribute("ocqSmsMaskedPhone", typedPhone == null ? null : PhoneNumbers.mask(typedPhone))
                 .setAttribute("ocqSmsResendIn", secondsUntilResend(authSession, config))
-                .setAttribute("ocqSmsCooldown", config.cooldownSeconds())
                 .setAttribute("ocqSmsTtlMinutes", Math.max(1, config.ttlSeconds() / 60));
     }
 

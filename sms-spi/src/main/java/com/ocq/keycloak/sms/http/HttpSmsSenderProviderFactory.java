@@ -49,7 +49,6 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
             "idempotency-key");
 
     private static final Logger LOG = Logger.getLogger(HttpSmsSenderProviderFactory.class);
-    private static final String VAULT_PREFIX = "${vault.";
 
     private SenderConfig config;
     private SmsHttp http;
@@ -126,9 +125,6 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
         }
         if (secret == null || secret.isBlank()) {
             return HttpSmsSender.misconfigured(missing("secret"));
-        }
-        if (secret.startsWith(VAULT_PREFIX)) {
-            return HttpSmsSender.misconfigured(noRealm("secret"));
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         try {
