@@ -34,11 +34,23 @@ final class SendLimits {
         this.slots = new Slots(store);
     }
 
-    /** Takes one send from every limit, or says which limit refuses it. */
+    /**
+     * Takes one send from every limit, or says which limit refuses it. The cooldown is held only
+     * while a message really goes out: a send another limit refuses gives it back, so a burst
+     * refused by one address's cap cannot hold the number's owner off.
+     */
     Optional<Refusal> acquire(String realmId, String phone, String ip, SmsCodeConfig config, long nowSeconds) {
         if (!store.putIfAbsent("cool:" + phone, config.cooldownSeconds())) {
             return Optional.of(Refusal.COOLDOWN);
         }
+        Optional<Refusal> refusal = caps(realmId, phone, ip, config, nowSeconds);
+        if (refusal.isPresent()) {
+            releaseCooldown(phone);
+        }
+        return refusal;
+    }
+
+    private Optional<Refusal> caps(String realmId, String phone, String ip, SmsCodeConfig config, long nowSeconds) {
         if (!slots.claim("ip:" + ip, config.ipPerHour(), 3600)) {
             return Optional.of(Refusal.IP_HOURLY);
         }
@@ -55,6 +67,19 @@ final class SendLimits {
             return Optional.of(Refusal.REALM_BUDGET);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The store operations of a send that every limit lets through, on throw-away keys held for a
+     * second: what the flow spends for an account it does not send to, so that no kind of account
+     * answers faster than a real one, on one node or on a cluster where each operation is a round trip.
+     */
+    void rehearse(String decoy, SmsCodeConfig config) {
+        store.putIfAbsent(decoy + ":cool", 1);
+        slots.claim(decoy + ":ip", config.ipPerHour(), 1);
+        slots.claim(decoy + ":ph", config.phonePerHour(), 1);
+        slots.claim(decoy + ":pd", config.phonePerDay(), 1);
+        slots.claimInFixedWindow(decoy + ":budget", config.realmPerDay(), 1);
     }
 
     /** A send that failed at every gateway gives its cooldown back, so the employee may try again at once. */

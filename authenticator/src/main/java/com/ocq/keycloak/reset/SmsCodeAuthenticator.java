@@ -176,24 +176,28 @@ final class SmsCodeAuthenticator extends ResetStep {
         EventBuilder event = context.getEvent().clone().event(EventType.SEND_RESET_PASSWORD);
         if (user == null) {
             // Choose-user already recorded why (user_not_found, user_disabled).
+            rehearse(store, codes, config);
             return;
         }
         event.user(user).detail(Details.USERNAME, user.getUsername());
         Optional<String> phone = phoneOf(user, config);
         if (phone.isEmpty()) {
             event.detail(DETAIL_REASON, "no_allowed_mobile_number").error(Errors.INVALID_USER);
+            rehearse(store, codes, config);
             return;
         }
         String masked = PhoneNumbers.mask(phone.get());
         event.detail(DETAIL_PHONE, masked);
         if (new AccountFailures(store).locked(realm.getId(), user.getId(), config.accountFailures())) {
             event.detail(DETAIL_REASON, "too_many_wrong_codes_today").error(Errors.USER_TEMPORARILY_DISABLED);
+            rehearse(store, codes, config);
             return;
         }
         SendLimits limits = new SendLimits(store);
         Optional<Refusal> refusal = limits.acquire(realm.getId(), phone.get(), context.getConnection().getRemoteAddr(), config, now);
         if (refusal.isPresent()) {
             event.detail(DETAIL_REASON, refusal.get().error).error(refusal.get().error);
+            codes.issue(decoy(), codes.newCode(), "-", "-", 1);
             return;
         }
         String code = codes.newCode();
@@ -211,6 +215,20 @@ final class SmsCodeAuthenticator extends ResetStep {
             }
         });
         event.success();
+    }
+
+    /**
+     * For an account that gets no SMS: the store work a real send does (limits and a code), on
+     * throw-away keys, so the answer takes as long as a real account's (rule 9).
+     */
+    private void rehearse(AtomicStore store, SmsCodes codes, SmsCodeConfig config) {
+        String decoy = decoy();
+        new SendLimits(store).rehearse(decoy, config);
+        codes.issue(decoy, codes.newCode(), "-", "-", 1);
+    }
+
+    private String decoy() {
+        return "decoy:" + randomId();
     }
 
     /** A code nobody received: give the cooldown back, forget the code, and tell the admins why. */

@@ -65,6 +65,17 @@ class SendLimitsTest {
     }
 
     @Test
+    void givenAnotherLimitRefusesThenTheNumbersCooldownIsNotTaken() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(send("+861390000020" + i, "10.0.0.1", defaults)).isEmpty();
+        }
+        assertThat(send(PHONE, "10.0.0.1", defaults)).contains(Refusal.IP_HOURLY);
+        assertThat(limits.coolingDown(PHONE)).isFalse();
+        assertThat(send(PHONE, "10.0.0.2", defaults)).as("the owner, from elsewhere, at once").isEmpty();
+        assertThat(limits.coolingDown(PHONE)).isTrue();
+    }
+
+    @Test
     void givenTheRealmBudgetIsSpentThenNothingMoreIsSentThatDay() {
         SmsCodeConfig tiny = SmsCodeConfig.from(Map.of(SmsCodeConfig.REALM_DAY, "3", SmsCodeConfig.IP_HOUR, "100"));
         for (int i = 0; i < 3; i++) {

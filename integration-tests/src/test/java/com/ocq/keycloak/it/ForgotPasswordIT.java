@@ -3,26 +3,54 @@ package com.ocq.keycloak.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import com.ocq.keycloak.it.support.Employees;
 import com.ocq.keycloak.it.support.Employees.Employee;
+import com.ocq.keycloak.it.support.Events;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakExtension;
 import com.ocq.keycloak.it.support.KeycloakRuntime;
+import com.ocq.keycloak.it.support.OcqWebApp;
+import com.ocq.keycloak.it.support.RealmSettings;
 import com.ocq.keycloak.it.support.ResetFlowClient;
 import com.ocq.keycloak.it.support.ServerSetup;
 import com.ocq.keycloak.it.support.Sms;
+import com.ocq.keycloak.it.support.Totp;
 
 /** The SMS reset flow at the HTTP level against the live server: the attack and fault cases of SECURITY.md. */
 @ExtendWith(KeycloakExtension.class)
 class ForgotPasswordIT {
+
+    /** A fresh employee whose tab asked for a code, typing the account as {@code typed} gives it, and the code the phone got. */
+    private record Asked(Employee employee, ResetFlowClient tab, String code) {
+    }
+
+    private static Asked askForCode(KeycloakRuntime keycloak, ServerSetup setup, Function<Employee, String> typed) {
+        Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
+        ResetFlowClient tab = new ResetFlowClient(keycloak).start();
+        tab.submitAccount(typed.apply(e));
+        return new Asked(e, tab, Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+    }
 
     private static String wrong(String code) {
         return code.equals("000000") ? "000001" : "000000";
@@ -46,10 +74,10 @@ class ForgotPasswordIT {
 
         @Test
         void givenFiveWrongCodesThenTheCodeIsDeadEvenForTheRightOne(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.phone());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            Asked asked = askForCode(keycloak, setup, Employee::phone);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
             for (int i = 1; i <= 4; i++) {
                 assertThat(tab.submitCode(wrong(code)).body()).as("entry " + i).contains("验证码错误");
             }
@@ -73,10 +101,10 @@ class ForgotPasswordIT {
 
         @Test
         void givenTheRightCodeTwiceThenOnlyTheFirstIsAccepted(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.phone());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            Asked asked = askForCode(keycloak, setup, Employee::phone);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
             String codeAction = tab.action("ocq-sms-code-form");
             assertThat(tab.submitCode(code).body()).contains("ocq-new-password-form");
             HttpResponse<String> replay = tab.postTo(tab.last().uri().resolve(codeAction), Map.of("code", code));
@@ -86,10 +114,10 @@ class ForgotPasswordIT {
 
         @Test
         void givenTheNumberChangedAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.username());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            Asked asked = askForCode(keycloak, setup, Employee::username);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
             var user = keycloak.admin().realm(ItConfig.REALM).users().get(e.id());
             UserRepresentation rep = user.toRepresentation();
             rep.singleAttribute("phoneNumber", "+8613699999" + e.phone().substring(e.phone().length() - 3));
@@ -99,10 +127,10 @@ class ForgotPasswordIT {
 
         @Test
         void givenTheUserWasDisabledAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.username());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            Asked asked = askForCode(keycloak, setup, Employee::username);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
             var user = keycloak.admin().realm(ItConfig.REALM).users().get(e.id());
             UserRepresentation rep = user.toRepresentation();
             rep.setEnabled(false);
@@ -174,6 +202,58 @@ class ForgotPasswordIT {
         }
 
         @Test
+        void givenAnOldSessionCodeOrNoTabIdThenNoStepIsTakenAndNothingBreaks(KeycloakRuntime keycloak, ServerSetup setup) {
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Employee e = Employees.create(realm);
+            Employee other = Employees.create(realm);
+            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
+            URI accountAction = tab.last().uri().resolve(tab.action("kc-reset-password-form"));
+            tab.submitAccount(e.username());
+            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            URI codeAction = tab.last().uri().resolve(tab.action("ocq-sms-code-form"));
+
+            HttpResponse<String> replayed = tab.postTo(accountAction, Map.of("username", other.username()));
+            assertThat(replayed.statusCode()).isLessThan(500);
+            URI noTab = URI.create(codeAction.toString().replaceAll("([?&])tab_id=[^&]*&?", "$1"));
+            HttpResponse<String> tabless = tab.postTo(noTab, Map.of("code", code));
+            assertThat(tabless.statusCode()).isLessThan(500);
+            assertThat(tabless.body()).doesNotContain("ocq-new-password-form");
+            assertThat(Sms.countAfter(setup.gateway(), other.phone(), "verification_code", Duration.ofMillis(1500)))
+                    .as("the replayed account step chose nobody new").isZero();
+        }
+
+        @Test
+        void givenFieldsNamingAnotherUserThenTheyAreIgnored(KeycloakRuntime keycloak, ServerSetup setup) {
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Asked asked = askForCode(keycloak, setup, Employee::username);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
+            Employee other = Employees.create(realm);
+            tab.post("ocq-sms-code-form", Map.of("code", code, "username", other.username(), "user_id", other.id(),
+                    "phoneNumber", other.phone()));
+            tab.post("ocq-new-password-form", Map.of("password-new", "Named-other-2026!", "password-confirm", "Named-other-2026!",
+                    "username", other.username(), "user_id", other.id()));
+            assertThat(tab.last().body()).contains("密码已重置");
+            assertThat(Events.of(realm, e.id(), "UPDATE_PASSWORD")).hasSize(1);
+            assertThat(Events.of(realm, other.id(), "UPDATE_PASSWORD")).isEmpty();
+        }
+
+        @Test
+        void givenMarkupInTheCodeFieldThenItIsShownAsTextNever500(KeycloakRuntime keycloak, ServerSetup setup) {
+            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
+            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
+            tab.submitAccount(e.username());
+            for (String typed : new String[] {"\"><img src=x onerror=alert('ocq1')>", "${7*7}", "１２３４５６<script>alert('ocq2')</script>",
+                    "9".repeat(300)}) {
+                HttpResponse<String> page = tab.submitCode(typed);
+                assertThat(page.statusCode()).as(typed).isEqualTo(200);
+                assertThat(page.body()).as(typed).contains("ocq-sms-code-form").doesNotContain("<img src=x onerror=alert('ocq1')>")
+                        .doesNotContain("<script>alert('ocq2')");
+            }
+        }
+
+        @Test
         void givenAResetThenOtherSessionsEndAndTheOldPasswordFails(KeycloakRuntime keycloak, ServerSetup setup) {
             Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
             var realm = keycloak.admin().realm(ItConfig.REALM);
@@ -191,6 +271,127 @@ class ForgotPasswordIT {
                 assertThat(Sms.await(setup.gateway(), e.phone(), "password_changed", 1).path("text").asText())
                         .doesNotContain("Brand-new-pass-2026");
             }
+        }
+    }
+
+    @Nested
+    class Races {
+
+        @Test
+        void givenOneValidCodeSubmittedTenTimesAtOnceThenThePasswordChangesOnce(KeycloakRuntime keycloak, ServerSetup setup) {
+            Asked asked = askForCode(keycloak, setup, Employee::phone);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
+            List<HttpResponse<String>> answers = tab.postConcurrently("ocq-sms-code-form", Map.of("code", code), 10);
+            // Keycloak's single-use session codes turn most copies away before they reach the code
+            // check; those that race past it meet the code's atomic use. Never an error, one change.
+            assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isLessThan(500));
+            List<HttpResponse<String>> passed = answers.stream().filter(a -> a.body().contains("ocq-new-password-form")).toList();
+            assertThat(passed).as("copies that reached 重置密码").isNotEmpty();
+            assertThat(tab.reload().body()).as("the tab now stands at 重置密码").contains("ocq-new-password-form");
+            URI setPassword = tab.last().uri().resolve(tab.action("ocq-new-password-form"));
+            assertThat(tab.submitNewPassword("Raced-pass-2026!").body()).contains("密码已重置");
+            assertThat(tab.postTo(setPassword, Map.of("password-new", "Raced-again-2026!", "password-confirm", "Raced-again-2026!")).body())
+                    .as("the same form posted again").doesNotContain("密码已重置");
+            assertThat(Events.of(keycloak.admin().realm(ItConfig.REALM), e.id(), "UPDATE_PASSWORD")).hasSize(1);
+        }
+
+        @Test
+        void givenAHundredWrongCodesAtOnceThenNoneSucceedsAndEveryOneThatWasCheckedCounts(KeycloakRuntime keycloak,
+                ServerSetup setup) {
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Asked asked = askForCode(keycloak, setup, Employee::phone);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            String code = asked.code();
+            List<HttpResponse<String>> answers = tab.postConcurrently("ocq-sms-code-form", Map.of("code", wrong(code)), 100);
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.statusCode()).isLessThan(500);
+                assertThat(a.body()).doesNotContain("ocq-new-password-form");
+            });
+            long checked = answers.stream().filter(a -> a.body().contains("验证码错误") || a.body().contains("错误次数过多")
+                    || a.body().contains("验证码已失效")).count();
+            assertThat(checked).as("copies that reached the code check").isPositive();
+            long counted = Events.of(realm, e.id(), "RESET_PASSWORD_ERROR").stream()
+                    .filter(ev -> List.of("wrong_code", "too_many_wrong_codes", "no_live_code").contains(ev.getDetails().get("reason")))
+                    .count();
+            assertThat(counted).as("every checked copy left an error event").isEqualTo(checked);
+
+            tab.reload();
+            HttpResponse<String> right = tab.submitCode(code);
+            long wrongOnes = Events.of(realm, e.id(), "RESET_PASSWORD_ERROR").stream()
+                    .filter(ev -> List.of("wrong_code", "too_many_wrong_codes").contains(ev.getDetails().get("reason"))).count();
+            if (wrongOnes >= 5) {
+                assertThat(right.body()).as("five wrong entries killed the code").doesNotContain("ocq-new-password-form");
+            } else {
+                assertThat(right.body()).as("%d wrong entries left the code alive", wrongOnes).contains("ocq-new-password-form");
+            }
+        }
+
+        @Test
+        void givenAHundredTabsAskingForOneNumberAtOnceThenExactlyOneSmsGoesOut(KeycloakRuntime keycloak, ServerSetup setup)
+                throws Exception {
+            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
+            List<ResetFlowClient> tabs = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                tabs.add(new ResetFlowClient(keycloak).start());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<HttpResponse<String>>> pages = new ArrayList<>();
+                for (ResetFlowClient tab : tabs) {
+                    pages.add(pool.submit(() -> {
+                        go.await();
+                        return tab.submitAccount(e.national());
+                    }));
+                }
+                go.countDown();
+                for (Future<HttpResponse<String>> page : pages) {
+                    assertThat(page.get(60, TimeUnit.SECONDS).body()).contains("ocq-sms-code-form");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(Sms.countAfter(setup.gateway(), e.phone(), "verification_code", Duration.ofMillis(1500))).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Aftermath {
+
+        @Test
+        void givenAnEnrolledAuthenticatorAppThenItsCodeIsStillRequiredBeforeTheNewPassword(KeycloakRuntime keycloak,
+                ServerSetup setup) {
+            Totp app = new Totp("ocq-totp-" + UUID.randomUUID());
+            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM), u -> u.setCredentials(app.with(u.getCredentials())));
+            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
+            tab.submitAccount(e.phone());
+            HttpResponse<String> otpPage = tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+            assertThat(otpPage.body()).contains("kc-otp-login-form").doesNotContain("ocq-new-password-form");
+
+            HttpResponse<String> skipped = tab.postTo(tab.last().uri().resolve(tab.action("kc-otp-login-form")),
+                    Map.of("password-new", "Skipped-otp-2026!", "password-confirm", "Skipped-otp-2026!"));
+            assertThat(skipped.body()).as("new-password fields posted to the OTP step").doesNotContain("密码已重置")
+                    .doesNotContain("ocq-new-password-form");
+            assertThat(tab.post("kc-otp-login-form", Map.of("otp", "000000".equals(app.now()) ? "111111" : "000000")).body())
+                    .doesNotContain("ocq-new-password-form");
+
+            assertThat(tab.post("kc-otp-login-form", Map.of("otp", app.now())).body()).contains("ocq-new-password-form");
+            assertThat(tab.submitNewPassword("After-otp-pass-2026!").body()).contains("密码已重置");
+        }
+
+        @Test
+        void givenARedirectUriOfAnotherSiteThenKeycloakRefusesItAndNoFlowStarts(KeycloakRuntime keycloak) {
+            String tampered = OcqWebApp.signInUrl(keycloak).replace(
+                    URLEncoder.encode("http://127.0.0.1:9/callback", StandardCharsets.UTF_8),
+                    URLEncoder.encode("https://evil.example/callback", StandardCharsets.UTF_8));
+            ResetFlowClient tab = new ResetFlowClient(keycloak);
+            HttpResponse<String> page = tab.get(URI.create(tampered));
+            assertThat(page.statusCode()).isEqualTo(400);
+            assertThat(page.uri().getHost()).isEqualTo("127.0.0.1");
+            assertThat(page.body()).contains("redirect_uri").doesNotContain("reset-credentials").doesNotContain("evil.example/callback\"");
         }
     }
 }

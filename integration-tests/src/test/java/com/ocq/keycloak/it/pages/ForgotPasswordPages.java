@@ -29,6 +29,13 @@ public final class ForgotPasswordPages {
         field.sendKeys(text);
     }
 
+    /** Presses a submit button and waits until its page is gone, so what is read next is the answer's. */
+    private void submit(By button) {
+        WebElement pressed = driver.findElement(button);
+        pressed.click();
+        wait.until(ExpectedConditions.stalenessOf(pressed));
+    }
+
     /** From the sign-in page: the 忘记密码 link. */
     public ForgotPasswordPages openFromLogin() {
         shown(By.id("kc-form-login"));
@@ -48,7 +55,7 @@ public final class ForgotPasswordPages {
     /** Types the account and presses 获取验证码; waits for the code screen. */
     public ForgotPasswordPages requestCode(String account) {
         type(By.id("username"), account);
-        driver.findElement(By.cssSelector("#kc-reset-password-form button[type='submit']")).click();
+        submit(By.cssSelector("#kc-reset-password-form button[type='submit']"));
         shown(By.id("ocq-sms-code-form"));
         return this;
     }
@@ -68,7 +75,7 @@ public final class ForgotPasswordPages {
     /** Types the code and presses 提交. */
     public void submitCode(String code) {
         type(By.id("code"), code);
-        driver.findElement(By.id("ocq-submit-code")).click();
+        submit(By.id("ocq-submit-code"));
     }
 
     public String codeError() {
@@ -80,7 +87,7 @@ public final class ForgotPasswordPages {
         shown(By.id("ocq-new-password-form"));
         type(By.id("password-new"), password);
         type(By.id("password-confirm"), again);
-        driver.findElement(By.id("ocq-submit-password")).click();
+        submit(By.id("ocq-submit-password"));
     }
 
     public String newPasswordError() {

@@ -27,6 +27,12 @@ public final class Employees {
     }
 
     public static Employee create(RealmResource realm) {
+        return create(realm, user -> {
+        });
+    }
+
+    /** An employee as {@link #create(RealmResource)} makes one, changed by {@code customize} before it is created. */
+    public static Employee create(RealmResource realm, java.util.function.Consumer<UserRepresentation> customize) {
         int n = NEXT.incrementAndGet();
         String username = "emp" + n;
         String phone = String.format("+86137%08d", n);
@@ -41,9 +47,12 @@ public final class Employees {
         credential.setType(CredentialRepresentation.PASSWORD);
         credential.setValue(password);
         credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
+        user.setCredentials(new java.util.ArrayList<>(List.of(credential)));
+        user.setAttributes(new java.util.HashMap<>(user.getAttributes()));
+        customize.accept(user);
         try (Response response = realm.users().create(user)) {
-            return new Employee(CreatedResponseUtil.getCreatedId(response), username, phone, password);
+            return new Employee(CreatedResponseUtil.getCreatedId(response), user.getUsername(), user.firstAttribute("phoneNumber"),
+                    password);
         }
     }
 }

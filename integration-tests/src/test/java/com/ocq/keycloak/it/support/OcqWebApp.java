@@ -68,12 +68,24 @@ public final class OcqWebApp implements AutoCloseable {
 
     /** The URL the app sends the browser to. */
     public String authorizationUrl() {
+        return authorizationUrl(keycloak, redirectUri(), state, challenge(verifier));
+    }
+
+    /**
+     * The app's sign-in URL for a flow that never comes back to the app (忘记密码 ends on the
+     * sign-in page): no callback server is started for it.
+     */
+    public static String signInUrl(KeycloakRuntime keycloak) {
+        return authorizationUrl(keycloak, "http://127.0.0.1:9/callback", random(16), challenge(random(48)));
+    }
+
+    private static String authorizationUrl(KeycloakRuntime keycloak, String redirectUri, String state, String challenge) {
         return keycloak.realmUrl() + "/protocol/openid-connect/auth"
                 + "?client_id=" + ItConfig.WEB_CLIENT
                 + "&response_type=code&scope=openid"
-                + "&redirect_uri=" + enc(redirectUri())
+                + "&redirect_uri=" + enc(redirectUri)
                 + "&state=" + state
-                + "&code_challenge=" + challenge(verifier) + "&code_challenge_method=S256";
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256";
     }
 
     /** Waits for Keycloak to redirect back, checks the state, and returns the code. */

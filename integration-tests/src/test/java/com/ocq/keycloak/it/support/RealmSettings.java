@@ -22,17 +22,31 @@ public final class RealmSettings {
         updateSmsConfig(realm, Map.of("ocq.send.perIpPerHour", "100"));
     }
 
-    /** Changes options of the SMS-code step's config ("ocq-sms-code") and returns the previous ones. */
+    /**
+     * Changes options of the SMS-code step's config ("ocq-sms-code") and returns all the options
+     * as they were, for {@link #restoreSmsConfig}.
+     */
     public static Map<String, String> updateSmsConfig(RealmResource realm, Map<String, String> changes) {
-        String id = realm.flows().getExecutions(RESET_FLOW).stream()
-                .filter(e -> "ocq-reset-sms-code".equals(e.getProviderId())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("No SMS step in " + RESET_FLOW)).getAuthenticationConfig();
-        AuthenticatorConfigRepresentation config = realm.flows().getAuthenticatorConfig(id);
+        AuthenticatorConfigRepresentation config = smsConfig(realm);
         Map<String, String> before = new HashMap<>(config.getConfig());
         Map<String, String> after = new HashMap<>(before);
         after.putAll(changes);
         config.setConfig(after);
-        realm.flows().updateAuthenticatorConfig(id, config);
+        realm.flows().updateAuthenticatorConfig(config.getId(), config);
         return before;
+    }
+
+    /** Puts back exactly the options {@link #updateSmsConfig} returned, dropping any added since. */
+    public static void restoreSmsConfig(RealmResource realm, Map<String, String> before) {
+        AuthenticatorConfigRepresentation config = smsConfig(realm);
+        config.setConfig(new HashMap<>(before));
+        realm.flows().updateAuthenticatorConfig(config.getId(), config);
+    }
+
+    private static AuthenticatorConfigRepresentation smsConfig(RealmResource realm) {
+        String id = realm.flows().getExecutions(RESET_FLOW).stream()
+                .filter(e -> "ocq-reset-sms-code".equals(e.getProviderId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No SMS step in " + RESET_FLOW)).getAuthenticationConfig();
+        return realm.flows().getAuthenticatorConfig(id);
     }
 }

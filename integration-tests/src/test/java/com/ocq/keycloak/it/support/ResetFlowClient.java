@@ -10,8 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -22,19 +28,44 @@ import java.util.stream.Collectors;
  */
 public final class ResetFlowClient {
 
+    private static final AtomicInteger NEXT_IP = new AtomicInteger();
+
     private final HttpClient http;
-    private final OcqWebApp app;
+    private final KeycloakRuntime keycloak;
+    private final String clientIp;
     private HttpResponse<String> last;
 
+    /** A tab of an employee with an address of its own (as the trusted proxy reports it), so per-IP limits stay out of the way. */
     public ResetFlowClient(KeycloakRuntime keycloak) {
-        this.app = new OcqWebApp(keycloak);
+        this(keycloak, newClientIp());
+    }
+
+    /** A tab whose requests come, through the trusted proxy, from {@code clientIp}. */
+    public ResetFlowClient(KeycloakRuntime keycloak, String clientIp) {
+        this.keycloak = keycloak;
+        this.clientIp = clientIp;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieJar()).followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** A client address no other tab of this run has: 10.x.y.z. */
+    public static String newClientIp() {
+        int n = NEXT_IP.incrementAndGet();
+        return "10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
+    }
+
+    public String clientIp() {
+        return clientIp;
+    }
+
     /** Opens the app's sign-in, then follows 忘记密码 to the account page. */
     public ResetFlowClient start() {
-        get(URI.create(app.authorizationUrl()));
+        return start(OcqWebApp.signInUrl(keycloak));
+    }
+
+    /** Opens {@code authorizationUrl}, then follows 忘记密码 to the account page. */
+    public ResetFlowClient start(String authorizationUrl) {
+        get(URI.create(authorizationUrl));
         Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(last.body());
         if (!link.find()) {
             throw new AssertionError("No 忘记密码 link on the sign-in page:\n" + last.body());
@@ -77,11 +108,16 @@ public final class ResetFlowClient {
 
     /** The action URL of form {@code formId} on the current page. */
     public String action(String formId) {
-        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*action=\"([^\"]+)\"").matcher(last.body());
+        return actionIn(last.body(), formId);
+    }
+
+    /** The action URL of form {@code formId} in {@code html}. */
+    public static String actionIn(String html, String formId) {
+        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*action=\"([^\"]+)\"").matcher(html);
         if (!form.find()) {
-            form = Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*id=\"" + Pattern.quote(formId) + "\"").matcher(last.body());
+            form = Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*id=\"" + Pattern.quote(formId) + "\"").matcher(html);
             if (!form.find()) {
-                throw new AssertionError("No form " + formId + " on the page:\n" + last.body());
+                throw new AssertionError("No form " + formId + " on the page:\n" + html);
             }
         }
         return unescape(form.group(1));
@@ -92,15 +128,41 @@ public final class ResetFlowClient {
     }
 
     public HttpResponse<String> postTo(URI uri, Map<String, String> fields) {
+        return send(formPost(uri, fields));
+    }
+
+    /**
+     * Posts form {@code formId} of the current page {@code copies} times at once (as a double
+     * click or a script would), waits for every answer and returns them; the current page stays.
+     */
+    public List<HttpResponse<String>> postConcurrently(String formId, Map<String, String> fields, int copies) {
+        HttpRequest request = formPost(last.uri().resolve(action(formId)), fields);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            }).thenCompose(f -> f));
+        }
+        go.countDown();
+        return answers.stream().map(f -> f.orTimeout(60, TimeUnit.SECONDS).join()).toList();
+    }
+
+    private HttpRequest formPost(URI uri, Map<String, String> fields) {
         String body = new LinkedHashMap<>(fields).entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", clientIp)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     public HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).GET().build());
+        return send(HttpRequest.newBuilder(uri).header("X-Forwarded-For", clientIp).GET().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -137,16 +199,16 @@ public final class ResetFlowClient {
         private final Map<String, String> cookies = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
-        public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> requestHeaders) {
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
             if (cookies.isEmpty()) {
                 return Map.of();
             }
-            return Map.of("Cookie", java.util.List.of(cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            return Map.of("Cookie", List.of(cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; "))));
         }
 
         @Override
-        public void put(URI uri, Map<String, java.util.List<String>> responseHeaders) {
+        public void put(URI uri, Map<String, List<String>> responseHeaders) {
             responseHeaders.forEach((name, values) -> {
                 if (name != null && name.equalsIgnoreCase("Set-Cookie")) {
                     for (String value : values) {

@@ -10,7 +10,8 @@ import com.ocq.keycloak.sms.testing.FakeGateway;
  * What the shared test server is started with besides the realm: the loopback SMS gateway the
  * tests read codes from (the {@code http} sender, configured through an SPI option and, for its
  * secret, an environment variable holding a {@code ${vault.…}} reference that Keycloak's file
- * vault resolves, as the README documents), and metrics on.
+ * vault resolves, as the README documents), metrics on, and X-Forwarded-For trusted from the
+ * loopback proxy the tests play.
  */
 public record ServerSetup(FakeGateway gateway, String webhookSecret, List<String> options, Map<String, String> env) {
 
@@ -27,7 +28,9 @@ public record ServerSetup(FakeGateway gateway, String webhookSecret, List<String
         String url = "http://" + gatewayHost + ":" + gateway.uri().getPort() + GATEWAY_PATH;
         List<String> options = new java.util.ArrayList<>(List.of("--spi-ocq-sms-sender--http--url=" + url,
                 "--spi-ocq-sms-sender--failover--senders=http,log",
-                "--metrics-enabled=true"));
+                "--metrics-enabled=true",
+                // Tests stand for many employees behind one trusted proxy: X-Forwarded-For names the client.
+                "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1"));
         String secretOption = secret;
         if (vaultDir != null) {
             try {

@@ -43,6 +43,19 @@ public final class Sms {
                 + " within 10 s; it has " + to(gateway, phone, purpose).size());
     }
 
+    /**
+     * The number of such messages once the server had {@code settle} to send anything still on
+     * its way (sends run off the request thread): for asserting that nothing more was sent.
+     */
+    public static int countAfter(FakeGateway gateway, String phone, String purpose, Duration settle) {
+        try {
+            Thread.sleep(settle.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return to(gateway, phone, purpose).size();
+    }
+
     public static String code(JsonNode message) {
         return message.path("parameters").path("code").asText();
     }

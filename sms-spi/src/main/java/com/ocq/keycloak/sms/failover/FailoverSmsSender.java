@@ -27,26 +27,33 @@ final class FailoverSmsSender implements SmsDispatcher {
     private final List<String> defaultOrder;
     private final ExecutorService executor;
     private final Duration deadline;
+    private final Duration startDelay;
 
-    FailoverSmsSender(KeycloakSession session, List<String> defaultOrder, ExecutorService executor, Duration deadline) {
+    FailoverSmsSender(KeycloakSession session, List<String> defaultOrder, ExecutorService executor, Duration deadline,
+            Duration startDelay) {
         this.session = session;
         this.defaultOrder = defaultOrder;
         this.executor = executor;
         this.deadline = deadline;
+        this.startDelay = startDelay;
     }
 
     @Override
     public String send(SmsMessage message) throws SmsException {
-        return await(sendAsync(message, defaultOrder)).messageId();
+        return await(dispatch(message, defaultOrder, Duration.ZERO)).messageId();
     }
 
     @Override
     public SmsResult sendAndWait(SmsMessage message, List<String> order) throws SmsException {
-        return await(sendAsync(message, order));
+        return await(dispatch(message, order, Duration.ZERO));
     }
 
     @Override
     public CompletableFuture<SmsResult> sendAsync(SmsMessage message, List<String> order) {
+        return dispatch(message, order, startDelay);
+    }
+
+    private CompletableFuture<SmsResult> dispatch(SmsMessage message, List<String> order, Duration delay) {
         List<String> ids = order == null || order.isEmpty() ? defaultOrder : order;
         // Providers are created here, on the caller's thread, where the session (and its vault) is usable.
         List<FailoverChain.Attempt> attempts = new ArrayList<>();
@@ -70,10 +77,18 @@ final class FailoverSmsSender implements SmsDispatcher {
             result.completeExceptionally(SmsException.permanent("No SMS sender is available of " + ids, "NO_SENDER"));
             return result;
         }
-        try {
-            executor.execute(() -> new FailoverChain(attempts).run(message, result));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(SmsException.temporary("Too many SMS sends in progress", "BUSY", e));
+        Runnable submit = () -> {
+            try {
+                executor.execute(() -> new FailoverChain(attempts).run(message, result));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(SmsException.temporary("Too many SMS sends in progress", "BUSY", e));
+            }
+        };
+        if (delay.isZero()) {
+            submit.run();
+        } else {
+            // The JDK's delay scheduler only hands the send to the pool: no pool thread waits.
+            CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(submit);
         }
         return result;
     }

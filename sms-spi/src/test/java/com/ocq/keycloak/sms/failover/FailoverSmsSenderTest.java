@@ -174,7 +174,7 @@ class FailoverSmsSenderTest {
                 }
                 return "late";
             };
-            SmsDispatcher dispatcher = dispatcher(Map.of("senders", "slow", "max-concurrent", "2", "queue", "0"),
+            SmsDispatcher dispatcher = dispatcher(Map.of("senders", "slow", "max-concurrent", "2", "queue", "0", "start-delay", "0"),
                     Map.of("slow", hanging));
             CompletableFuture<SmsResult> one = dispatcher.sendAsync(CODE, List.of());
             CompletableFuture<SmsResult> two = dispatcher.sendAsync(CODE, List.of());
@@ -190,6 +190,19 @@ class FailoverSmsSenderTest {
             release.countDown();
             assertThat(one.get(10, TimeUnit.SECONDS).messageId()).isEqualTo("late");
             assertThat(two.get(10, TimeUnit.SECONDS).messageId()).isEqualTo("late");
+        }
+
+        @Test
+        void givenAStartDelayThenAFlowsSendStartsOnlyAfterItWhileAWaitingCallerSendsAtOnce() throws Exception {
+            Scripted sender = new Scripted(null);
+            SmsDispatcher dispatcher = dispatcher(Map.of("senders", "a", "start-delay", "300"), Map.of("a", sender));
+            long asked = System.nanoTime();
+            CompletableFuture<SmsResult> later = dispatcher.sendAsync(CODE, List.of());
+            assertThat(sender.calls).as("nothing sent while the request is still answering").hasValue(0);
+            later.get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(dispatcher.sendAndWait(CODE, List.of()).sender()).isEqualTo("a");
+            assertThat(sender.calls).hasValue(2);
         }
 
         @Test
