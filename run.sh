@@ -48,6 +48,8 @@ banner() {
    the OCQ web app's login:  $base/realms/ocq/protocol/openid-connect/auth?client_id=ocq-web&response_type=code&scope=openid&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2F&code_challenge=VMtZ38UT-jFOvpQAmFzBweqL23xOH7nXQeBgFOqZ0YE&code_challenge_method=S256
                              (PKCE verifier: ocq-dev-verifier-0123456789-abcdefghijklmnopqrstuvwxyz; after sign-in the browser goes on to the app at http://localhost:3000/)
    the account console:      $base/realms/ocq/account
+   修改密码 (change password): the app's login link above plus &kc_action=UPDATE_PASSWORD,
+                             or the account console's 帐户安全 → 登陆凭证 → 更新 (Signing in → Update)
    demo employees:           $users
    their password (dev only): ocq-demo-2026
 

@@ -1,35 +1,26 @@
 package com.ocq.keycloak.reset;
 
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.policy.PasswordPolicyManagerProvider;
-import org.keycloak.policy.PolicyError;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
-import org.keycloak.services.messages.Messages;
 
-import com.ocq.keycloak.sms.SmsDispatcher;
-import com.ocq.keycloak.sms.SmsMessage;
-import com.ocq.keycloak.sms.SmsPurpose;
-import com.ocq.keycloak.sms.phone.PhoneNumbers;
+import com.ocq.keycloak.password.NewPasswords;
+import com.ocq.keycloak.password.PasswordChangedSms;
 
 /**
  * Step 3 of 忘记密码 (重置密码): the new password twice, under the realm's policy. Only a tab that
@@ -39,11 +30,9 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  */
 final class NewPasswordAuthenticator extends ResetStep {
 
-    private static final Logger LOG = Logger.getLogger(NewPasswordAuthenticator.class);
     static final String TEMPLATE = "ocq-new-password.ftl";
     static final String FIELD_NEW = "password-new";
     static final String FIELD_CONFIRM = "password-confirm";
-    private static final int MAX_LENGTH = 256;
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -69,35 +58,13 @@ final class NewPasswordAuthenticator extends ResetStep {
         RealmModel realm = context.getRealm();
         KeycloakSession session = context.getSession();
 
-        String error = null;
-        Object[] parameters = {};
-        if (password == null || password.isEmpty()) {
-            error = Messages.MISSING_PASSWORD;
-        } else if (password.length() > MAX_LENGTH) {
-            error = "invalidPasswordMaxLengthMessage";
-            parameters = new Object[] {64};
-        } else if (!password.equals(confirm)) {
-            error = Messages.NOTMATCH_PASSWORD;
-        } else {
-            PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
-            if (policy != null) {
-                error = policy.getMessage();
-                parameters = policy.getParameters();
-            }
-        }
-        if (error == null) {
-            try {
-                user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
-            } catch (ModelException e) {
-                error = e.getMessage() == null ? "invalidPasswordGenericMessage" : e.getMessage();
-                parameters = e.getParameters() == null ? new Object[] {} : e.getParameters();
-            }
-        }
-        if (error != null) {
+        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(session, realm, user, password, confirm)
+                .or(() -> NewPasswords.store(user, password));
+        if (rejection.isPresent()) {
             context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).user(user)
                     .detail(SmsCodeAuthenticator.DETAIL_REASON, "password_rejected").error(Errors.PASSWORD_REJECTED);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    context.form().addError(new FormMessage(FIELD_NEW, error, parameters)).createForm(TEMPLATE));
+                    context.form().addError(rejection.get().on(FIELD_NEW, FIELD_NEW)).createForm(TEMPLATE));
             return;
         }
 
@@ -109,7 +76,7 @@ final class NewPasswordAuthenticator extends ResetStep {
             protector.successfulLogin(realm, user, context.getConnection(), context.getUriInfo(), Set.of(PasswordCredentialModel.TYPE));
         }
         context.getAuthenticationSession().removeAuthNote(ResetNotes.VERIFIED_USER);
-        sendNotice(session, user);
+        PasswordChangedSms.send(session, user);
         context.getEvent().clone().event(EventType.UPDATE_PASSWORD).user(user).detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
                 .detail("ocq_sessions_ended", String.valueOf(ended)).success();
         context.getEvent().clone().event(EventType.RESET_PASSWORD).user(user).detail(Details.USERNAME, user.getUsername()).success();
@@ -129,19 +96,6 @@ final class NewPasswordAuthenticator extends ResetStep {
             AuthenticationManager.backchannelLogout(session, userSession, true);
         }
         return sessions.size();
-    }
-
-    /** "Your password was changed", to the account's number (the template holds no password). */
-    private static void sendNotice(KeycloakSession session, UserModel user) {
-        PhoneNumbers.normalize(user.getFirstAttribute(ChooseUserAuthenticator.PHONE_ATTRIBUTE)).ifPresent(phone -> {
-            Locale locale = session.getContext().resolveLocale(user);
-            SmsDispatcher.of(session).sendAsync(new SmsMessage(phone, SmsPurpose.PASSWORD_CHANGED, locale, Map.of()), java.util.List.of())
-                    .whenComplete((result, failure) -> {
-                        if (failure != null) {
-                            LOG.warnf("The password-changed SMS to %s was not sent: %s", PhoneNumbers.mask(phone), failure.getMessage());
-                        }
-                    });
-        });
     }
 
     @Override

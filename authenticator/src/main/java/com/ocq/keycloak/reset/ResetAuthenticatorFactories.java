@@ -2,18 +2,14 @@ package com.ocq.keycloak.reset;
 
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Map;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
-import com.ocq.keycloak.sms.Version;
+import com.ocq.keycloak.OcqProviderFactory;
 
 /** The factories of the three steps of OCQ's SMS reset flow. */
 public final class ResetAuthenticatorFactories {
@@ -21,7 +17,7 @@ public final class ResetAuthenticatorFactories {
     private ResetAuthenticatorFactories() {
     }
 
-    private abstract static class Base implements AuthenticatorFactory, ServerInfoAwareProviderFactory {
+    private abstract static class Base implements AuthenticatorFactory, OcqProviderFactory<Authenticator> {
         private static final AuthenticationExecutionModel.Requirement[] REQUIRED = {AuthenticationExecutionModel.Requirement.REQUIRED};
 
         @Override
@@ -47,23 +43,6 @@ public final class ResetAuthenticatorFactories {
         @Override
         public List<ProviderConfigProperty> getConfigProperties() {
             return List.of();
-        }
-
-        @Override
-        public void init(Config.Scope config) {
-        }
-
-        @Override
-        public void postInit(KeycloakSessionFactory factory) {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public Map<String, String> getOperationalInfo() {
-            return Map.of("version", Version.get());
         }
     }
 

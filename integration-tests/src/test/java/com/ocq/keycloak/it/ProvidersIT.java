@@ -50,6 +50,13 @@ class ProvidersIT {
     }
 
     @Test
+    void keycloaksUpdatePasswordActionIsOcqs() {
+        // Same id as Keycloak's own factory: the server keeps the one with the higher order().
+        assertThat(info.getProviders().get("required-action").getProviders().get("UPDATE_PASSWORD").getOperationalInfo())
+                .containsEntry("version", ItConfig.projectVersion());
+    }
+
+    @Test
     void theOcqLoginThemeIsInstalled() {
         assertThat(info.getThemes().get("login")).anySatisfy(theme -> assertThat(theme.getName()).isEqualTo("ocq"));
     }

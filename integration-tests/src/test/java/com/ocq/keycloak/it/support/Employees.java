@@ -55,4 +55,14 @@ public final class Employees {
                     password);
         }
     }
+
+    /** What an admin does to hand over an account: a temporary password the employee must change at first sign-in. */
+    public static Employee withInitialPassword(RealmResource realm, Employee employee) {
+        CredentialRepresentation initial = new CredentialRepresentation();
+        initial.setType(CredentialRepresentation.PASSWORD);
+        initial.setValue("Initial-" + employee.password());
+        initial.setTemporary(true);
+        realm.users().get(employee.id()).resetPassword(initial);
+        return new Employee(employee.id(), employee.username(), employee.phone(), initial.getValue());
+    }
 }

@@ -88,8 +88,25 @@ public final class OcqWebApp implements AutoCloseable {
                 + "&code_challenge=" + challenge + "&code_challenge_method=S256";
     }
 
+    /**
+     * The URL the app sends a signed-in employee to for an application-initiated action, for
+     * example {@code UPDATE_PASSWORD} (修改密码).
+     */
+    public String authorizationUrl(String kcAction) {
+        return authorizationUrl() + "&kc_action=" + enc(kcAction);
+    }
+
     /** Waits for Keycloak to redirect back, checks the state, and returns the code. */
     public String awaitCode(Duration timeout) {
+        Map<String, String> params = awaitRedirect(timeout);
+        if (params.get("code") == null) {
+            throw new IllegalStateException("No code in the redirect: " + params);
+        }
+        return params.get("code");
+    }
+
+    /** Waits for Keycloak to redirect back, checks the state, and returns the parameters (code, kc_action_status…). */
+    public Map<String, String> awaitRedirect(Duration timeout) {
         Map<String, String> params;
         try {
             params = callback.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -102,10 +119,7 @@ public final class OcqWebApp implements AutoCloseable {
         if (!state.equals(params.get("state"))) {
             throw new IllegalStateException("State mismatch: " + params);
         }
-        if (params.get("code") == null) {
-            throw new IllegalStateException("No code in the redirect: " + params);
-        }
-        return params.get("code");
+        return params;
     }
 
     /** Exchanges the code (with the PKCE verifier) and returns the ID token's claims. */

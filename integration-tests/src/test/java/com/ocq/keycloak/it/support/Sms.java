@@ -2,8 +2,6 @@ package com.ocq.keycloak.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,21 +24,8 @@ public final class Sms {
 
     /** Waits (at most 10 s) until {@code count} such messages arrived, and returns the last. */
     public static JsonNode await(FakeGateway gateway, String phone, String purpose, int count) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(deadline)) {
-            List<JsonNode> messages = to(gateway, phone, purpose);
-            if (messages.size() >= count) {
-                return messages.get(count - 1);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("The gateway did not receive " + count + " " + purpose + " message(s) for " + phone
-                + " within 10 s; it has " + to(gateway, phone, purpose).size());
+        return Eventually.until(() -> to(gateway, phone, purpose), messages -> messages.size() >= count,
+                "the gateway receiving " + count + " " + purpose + " message(s) for " + phone).get(count - 1);
     }
 
     /**
