@@ -46,7 +46,8 @@ import com.ocq.keycloak.it.support.KeycloakHomes;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionModeIT {
 
-    private static final String DATABASE = "ocq_it_production";
+    /** One database per run, so two checkouts' suites on one PostgreSQL never drop each other's. */
+    private static final String DATABASE = "ocq_it_production_" + ProcessHandle.current().pid();
     private static final String TENANT = "acme";
     private static final String ADMIN_PASSWORD = "production-it-" + java.util.UUID.randomUUID();
 
