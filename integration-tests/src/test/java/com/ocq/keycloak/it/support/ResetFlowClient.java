@@ -71,6 +71,11 @@ public final class ResetFlowClient {
         return get(uri.resolve(uri.getRawPath() + "?" + query));
     }
 
+    /** The OCQ web app this tab signs in to. */
+    public OcqWebApp app() {
+        return app;
+    }
+
     public HttpResponse<String> last() {
         return last;
     }
