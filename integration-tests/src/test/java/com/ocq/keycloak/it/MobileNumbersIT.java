@@ -26,7 +26,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.PartialImportRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -35,6 +34,7 @@ import org.keycloak.util.JsonSerialization;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.ocq.keycloak.it.support.Employees;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakExtension;
 import com.ocq.keycloak.it.support.KeycloakRuntime;
@@ -83,18 +83,7 @@ class MobileNumbersIT {
     }
 
     private static UserRepresentation employee(String username, String phone) {
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
-        user.setFirstName("号码");
-        user.setLastName("测");
-        user.setEnabled(true);
-        user.setAttributes(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all")));
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(PASSWORD);
-        credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
-        return user;
+        return Employees.representation(username, phone, PASSWORD);
     }
 
     private static String username() {

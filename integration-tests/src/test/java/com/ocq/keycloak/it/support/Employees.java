@@ -31,9 +31,18 @@ public final class Employees {
         String username = "emp" + n;
         String phone = String.format("+86137%08d", n);
         String password = "Initial-pass-" + n;
+        UserRepresentation user = representation(username, phone, password);
+        user.setFirstName("员工" + n);
+        try (Response response = realm.users().create(user)) {
+            return new Employee(CreatedResponseUtil.getCreatedId(response), username, phone, password);
+        }
+    }
+
+    /** An enabled employee signing in by any method, with {@code phone} as typed and a permanent password. */
+    public static UserRepresentation representation(String username, String phone, String password) {
         UserRepresentation user = new UserRepresentation();
         user.setUsername(username);
-        user.setFirstName("员工" + n);
+        user.setFirstName("员工");
         user.setLastName("测");
         user.setEnabled(true);
         user.setAttributes(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all")));
@@ -42,8 +51,6 @@ public final class Employees {
         credential.setValue(password);
         credential.setTemporary(false);
         user.setCredentials(List.of(credential));
-        try (Response response = realm.users().create(user)) {
-            return new Employee(CreatedResponseUtil.getCreatedId(response), username, phone, password);
-        }
+        return user;
     }
 }
