@@ -46,7 +46,8 @@ import com.ocq.keycloak.it.support.KeycloakHomes;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionModeIT {
 
-    private static final String DATABASE = "ocq_it_production";
+    /** Per test JVM, so that two runs on one machine never drop each other's database. */
+    private static final String DATABASE = "ocq_it_production_" + ProcessHandle.current().pid();
     private static final String TENANT = "acme";
     /** A tenant whose users file gives two employees one mobile number. */
     private static final String DUPLICATES = "dup";
