@@ -46,9 +46,11 @@ import com.ocq.keycloak.it.support.KeycloakHomes;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionModeIT {
 
-    /** One database per run, so two checkouts' suites on one PostgreSQL never drop each other's. */
+    /** Per test JVM, so that two runs on one machine never drop each other's database. */
     private static final String DATABASE = "ocq_it_production_" + ProcessHandle.current().pid();
     private static final String TENANT = "acme";
+    /** A tenant whose users file gives two employees one mobile number. */
+    private static final String DUPLICATES = "dup";
     private static final String ADMIN_PASSWORD = "production-it-" + java.util.UUID.randomUUID();
 
     private Path home;
@@ -120,6 +122,36 @@ class ProductionModeIT {
 
     @Test
     @Order(3)
+    void kcImportRefusesATenantWhoseUsersFileGivesTwoEmployeesOneMobileNumber() throws Exception {
+        // kc.sh import --dir reads <realm>-realm.json and <realm>-users-N.json exactly as
+        // kc.sh start --import-realm reads data/import/ (Keycloak's DirImportProvider).
+        Path dir = Files.createDirectories(logs.resolve("import-" + DUPLICATES));
+        Process tenant = new ProcessBuilder("bash", System.getProperty("ocq.tenant.script"), DUPLICATES)
+                .redirectOutput(dir.resolve(DUPLICATES + "-realm.json").toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertThat(tenant.waitFor()).isZero();
+        Files.writeString(dir.resolve(DUPLICATES + "-users-0.json"), """
+                {"realm": "%s", "users": [
+                  {"username": "first", "enabled": true, "firstName": "一", "lastName": "张",
+                   "attributes": {"phoneNumber": ["13900000301"]}},
+                  {"username": "second", "enabled": true, "firstName": "二", "lastName": "李",
+                   "attributes": {"phoneNumber": ["+86 139-0000-0301"]}}
+                ]}
+                """.formatted(DUPLICATES), StandardCharsets.UTF_8);
+
+        List<String> args = new ArrayList<>(List.of("import", "--optimized", "--dir=" + dir, "--http-management-port=" + FreePorts.next()));
+        args.addAll(database);
+        Result imported = kc("import-" + DUPLICATES, args, Duration.ofMinutes(5));
+
+        assertThat(imported.exit).as(imported.output).isNotZero();
+        assertThat(imported.output)
+                .contains("Import into realm '" + DUPLICATES + "' refused, user 'second': mobile number 139****0301"
+                        + " is already the number of user 'first'")
+                .doesNotContain("Realm '" + DUPLICATES + "' imported")
+                .doesNotContain("13900000301");
+    }
+
+    @Test
+    @Order(4)
     void startOptimizedServesBothTenantsFromPostgres() throws Exception {
         int port = FreePorts.next();
         baseUrl = "http://127.0.0.1:" + port;
@@ -141,10 +173,29 @@ class ProductionModeIT {
             assertThat(admin.realm(TENANT).groups().groups()).hasSize(4);
             assertThat(admin.realm(TENANT).users().count()).as("a new tenant starts without users").isZero();
             assertThat(admin.serverInfo().getInfo().getProviders()).containsKey("ocq-sms-sender");
+            assertThat(admin.realms().findAll()).extracting(RealmRepresentation::getRealm)
+                    .as("nothing of a refused import is kept").doesNotContain(DUPLICATES);
         }
         String log = Files.readString(logs.resolve("start.log"), StandardCharsets.UTF_8);
         assertThat(log).as("the development SMS sender warns loudly outside dev mode")
                 .contains("The development SMS sender 'log' is installed outside dev mode");
+    }
+
+    @Test
+    @Order(5)
+    void theExactMobileNumberLookupHasKeycloaksIndexOnAttributeNameAndValue() throws SQLException {
+        // Sign-in and the uniqueness check look a number up with UserProvider
+        // .searchForUserByUserAttributeStream: "attr.name = :name and attr.value = :value". Keycloak's
+        // schema serves that with IDX_USER_ATTRIBUTE_NAME (jpa-changelog-14.0.0.xml); this fails if a
+        // Keycloak upgrade drops it.
+        try (Connection c = DriverManager.getConnection(System.getProperty("ocq.it.postgres.url").replace("/postgres", "/" + DATABASE),
+                "postgres", "");
+             Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT indexdef FROM pg_indexes WHERE tablename = 'user_attribute'"
+                     + " AND indexname = 'idx_user_attribute_name'")) {
+            assertThat(rs.next()).as("index idx_user_attribute_name").isTrue();
+            assertThat(rs.getString(1)).contains("(name, value)");
+        }
     }
 
     private void awaitRealm(String realm) throws InterruptedException {

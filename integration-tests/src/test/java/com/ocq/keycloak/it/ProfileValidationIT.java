@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -48,18 +49,19 @@ class ProfileValidationIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"13900000999", "+86 139-0000-0998", "0086 13900000997", "１３９００００09９６"})
-    void givenAMobileNumberInAnyWrittenFormThenTheAdminApiAcceptsIt(String phone) {
+    @CsvSource({"13900000999, +8613900000999", "+86 139-0000-0998, +8613900000998", "0086 13900000997, +8613900000997",
+            "１３９００００09９６, +8613900000996"})
+    void givenAMobileNumberInAnyWrittenFormThenTheAdminApiAcceptsItAndStoresE164(String phone, String e164) {
         try (Response response = realm.users().create(employee(phone))) {
             assertThat(response.getStatus()).isEqualTo(201);
             String id = CreatedResponseUtil.getCreatedId(response);
-            assertThat(realm.users().get(id).toRepresentation().firstAttribute("phoneNumber")).isEqualTo(phone);
+            assertThat(realm.users().get(id).toRepresentation().firstAttribute("phoneNumber")).isEqualTo(e164);
             realm.users().delete(id).close();
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not-a-number", "<img src=x onerror=alert(1)>", "${code}", "12", "13900000999\n"})
+    @ValueSource(strings = {"not-a-number", "<img src=x onerror=alert(1)>", "${code}", "12", "13900000999\n", "+1 415 555 2671", "010 6552 9988"})
     void givenSomethingElseThenTheAdminApiRefusesItWithTheOcqMessage(String phone) {
         try (Response response = realm.users().create(employee(phone))) {
             assertThat(response.getStatus()).isEqualTo(400);

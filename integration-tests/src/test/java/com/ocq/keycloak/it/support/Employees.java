@@ -37,23 +37,29 @@ public final class Employees {
         String username = "emp" + n;
         String phone = String.format("+86137%08d", n);
         String password = "Initial-pass-" + n;
-        UserRepresentation user = new UserRepresentation();
-        user.setUsername(username);
+        UserRepresentation user = representation(username, phone, password);
         user.setFirstName("员工" + n);
-        user.setLastName("测");
-        user.setEnabled(true);
-        user.setAttributes(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all")));
-        CredentialRepresentation credential = new CredentialRepresentation();
-        credential.setType(CredentialRepresentation.PASSWORD);
-        credential.setValue(password);
-        credential.setTemporary(false);
-        user.setCredentials(new java.util.ArrayList<>(List.of(credential)));
-        user.setAttributes(new java.util.HashMap<>(user.getAttributes()));
         customize.accept(user);
         try (Response response = realm.users().create(user)) {
             return new Employee(CreatedResponseUtil.getCreatedId(response), user.getUsername(), user.firstAttribute("phoneNumber"),
                     password);
         }
+    }
+
+    /** An enabled employee signing in by any method, with {@code phone} as typed and a permanent password. */
+    public static UserRepresentation representation(String username, String phone, String password) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setFirstName("员工");
+        user.setLastName("测");
+        user.setEnabled(true);
+        user.setAttributes(new java.util.HashMap<>(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all"))));
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        user.setCredentials(new java.util.ArrayList<>(List.of(credential)));
+        return user;
     }
 
     /** What an admin does to hand over an account: a temporary password the employee must change at first sign-in. */

@@ -124,6 +124,16 @@ public final class OcqWebApp implements AutoCloseable {
 
     /** Exchanges the code (with the PKCE verifier) and returns the ID token's claims. */
     public JsonNode exchange(String code) {
+        String idToken = tokens(code).path("id_token").asText();
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Exchanges the code (with the PKCE verifier) and returns Keycloak's token response. */
+    public JsonNode tokens(String code) {
         String form = "grant_type=authorization_code&client_id=" + ItConfig.WEB_CLIENT + "&code=" + enc(code)
                 + "&redirect_uri=" + enc(redirectUri()) + "&code_verifier=" + verifier;
         HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
@@ -134,8 +144,7 @@ public final class OcqWebApp implements AutoCloseable {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("Token request failed: " + response.statusCode() + " " + response.body());
             }
-            String idToken = JSON.readTree(response.body()).path("id_token").asText();
-            return JSON.readTree(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]));
+            return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
