@@ -14,9 +14,9 @@ public final class SmsTexts {
         boolean chinese = "zh".equals(message.locale().getLanguage());
         return switch (message.purpose()) {
             case VERIFICATION_CODE -> chinese
-                    ? "【OCQ云智能管理】您的验证码是" + message.parameters().get("code") + "，5分钟内有效。如非本人操作，请忽略本短信。"
+                    ? "【OCQ云智能管理】您的验证码是" + message.parameters().get("code") + "，请勿告诉他人。如非本人操作，请忽略本短信。"
                     : "[OCQ] Your verification code is " + message.parameters().get("code")
-                            + ". It expires in 5 minutes. If you did not ask for it, ignore this message.";
+                            + ". Do not share it. If you did not ask for it, ignore this message.";
             case PASSWORD_CHANGED -> chinese
                     ? "【OCQ云智能管理】您的登录密码已修改。如非本人操作，请立即联系系统管理员。"
                     : "[OCQ] Your password was changed. If this was not you, contact your administrator now.";
