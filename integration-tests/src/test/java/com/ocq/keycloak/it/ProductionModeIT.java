@@ -46,7 +46,8 @@ import com.ocq.keycloak.it.support.KeycloakHomes;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionModeIT {
 
-    private static final String DATABASE = "ocq_it_production";
+    /** Per run: clones of this repository may run their suites at the same time on one PostgreSQL. */
+    private static final String DATABASE = "ocq_it_production_" + ProcessHandle.current().pid();
     private static final String TENANT = "acme";
     private static final String ADMIN_PASSWORD = "production-it-" + java.util.UUID.randomUUID();
 
