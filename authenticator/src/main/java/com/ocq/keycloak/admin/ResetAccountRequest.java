@@ -52,12 +52,4 @@ record ResetAccountRequest(String loginMethods, boolean sendSms) {
         }
         return new ResetAccountRequest(((String) methods).strip().toLowerCase(Locale.ROOT), sendSms);
     }
-
-    boolean allowsPhone() {
-        return !EMAIL.equals(loginMethods);
-    }
-
-    boolean allowsEmail() {
-        return !PHONE.equals(loginMethods);
-    }
 }

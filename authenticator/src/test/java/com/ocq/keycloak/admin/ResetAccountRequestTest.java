@@ -27,13 +27,6 @@ class ResetAccountRequestTest {
     }
 
     @Test
-    void givenWhatTheEmployeeMayTypeThenPhoneAndEmailFollowTheMethod() throws Exception {
-        assertThat(ResetAccountRequest.parse(Map.of("loginMethods", "phone"))).matches(r -> r.allowsPhone() && !r.allowsEmail());
-        assertThat(ResetAccountRequest.parse(Map.of("loginMethods", "email"))).matches(r -> !r.allowsPhone() && r.allowsEmail());
-        assertThat(ResetAccountRequest.parse(Map.of("loginMethods", "all"))).matches(r -> r.allowsPhone() && r.allowsEmail());
-    }
-
-    @Test
     void givenBadBodiesThenEachIsRefusedWithWhatIsWrong() {
         Map<String, Object> nullMethod = new HashMap<>();
         nullMethod.put("loginMethods", null);
