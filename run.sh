@@ -56,6 +56,7 @@ banner() {
  Admins sign in at
    Keycloak's admin console: $base/admin/   bootstrap admin: admin / admin
    the OCQ realm's console:  $base/admin/ocq/console/   e.g. zhanglonghui (系统管理员) / ocq-demo-2026
+   员工帐号管理 (重置帐号):   $base/realms/ocq/ocq-admin/   same accounts
 
  SMS: the development sender writes every SMS, verification codes included, into this
  output as lines starting with [DEV SMS].

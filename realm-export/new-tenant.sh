@@ -19,9 +19,11 @@ if [ "$name" = "master" ]; then
   exit 2
 fi
 template="$(dirname "$0")/src/main/realm/ocq-realm.json"
-# Only the realm's own name, its display name and the default role named after it change.
+# Only the realm's own name, its display name, the default role named after it and the paths of
+# the employee-accounts page (client ocq-admin-page) change.
 sed -e "0,/^  \"realm\": \"ocq\",/s//  \"realm\": \"$name\",/" \
     -e "s/^  \"displayName\": \"OCQ 云智能管理\",/  \"displayName\": \"$display\",/" \
     -e "s/^  \"displayNameHtml\": \"OCQ 云智能管理\",/  \"displayNameHtml\": \"$display\",/" \
     -e "s/\"default-roles-ocq\"/\"default-roles-$name\"/g" \
+    -e "s#\"/realms/ocq/ocq-admin/\"#\"/realms/$name/ocq-admin/\"#g" \
     "$template"

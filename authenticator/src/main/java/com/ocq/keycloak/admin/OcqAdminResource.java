@@ -45,6 +45,12 @@ public final class OcqAdminResource {
         this.adminEvent = adminEvent;
     }
 
+    /** The employees: list and search, 重置帐号 ({@link EmployeesResource}). */
+    @Path("users")
+    public EmployeesResource users() {
+        return new EmployeesResource(session, realm, auth, adminEvent);
+    }
+
     /** Body of {@link #testSms}: a number in any written form, optional senders and regions. */
     public record TestSmsRequest(String phoneNumber, List<String> senders, List<String> regions) {
     }

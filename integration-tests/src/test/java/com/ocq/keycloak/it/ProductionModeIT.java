@@ -172,6 +172,8 @@ class ProductionModeIT {
             assertThat(acme.getDefaultRole().getName()).isEqualTo("default-roles-acme");
             assertThat(admin.realm(TENANT).groups().groups()).hasSize(4);
             assertThat(admin.realm(TENANT).users().count()).as("a new tenant starts without users").isZero();
+            assertThat(admin.realm(TENANT).clients().findByClientId("ocq-admin-page").get(0).getRedirectUris())
+                    .as("the tenant's employee-accounts page lives under its own realm").containsExactly("/realms/" + TENANT + "/ocq-admin/");
             assertThat(admin.serverInfo().getInfo().getProviders()).containsKey("ocq-sms-sender");
             assertThat(admin.realms().findAll()).extracting(RealmRepresentation::getRealm)
                     .as("nothing of a refused import is kept").doesNotContain(DUPLICATES);

@@ -124,6 +124,18 @@ class RealmImportIT {
         assertThat(client.getRedirectUris()).allMatch(uri -> uri.startsWith("http://localhost/") || uri.startsWith("http://127.0.0.1/"));
     }
 
+    @Test
+    void theEmployeeAccountsPageIsAPublicPkceClientWithOneExactRedirect() {
+        ClientRepresentation client = realm.clients().findByClientId("ocq-admin-page").get(0);
+        assertThat(client.isPublicClient()).isTrue();
+        assertThat(client.isStandardFlowEnabled()).isTrue();
+        assertThat(client.isImplicitFlowEnabled()).isFalse();
+        assertThat(client.isDirectAccessGrantsEnabled()).isFalse();
+        assertThat(client.getAttributes()).containsEntry("pkce.code.challenge.method", "S256");
+        assertThat(client.getRootUrl()).isEqualTo("${authBaseUrl}");
+        assertThat(client.getRedirectUris()).containsExactly("/realms/" + ItConfig.REALM + "/ocq-admin/");
+    }
+
     @Nested
     class UserProfile {
 

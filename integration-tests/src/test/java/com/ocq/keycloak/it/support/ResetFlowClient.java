@@ -74,6 +74,12 @@ public final class ResetFlowClient {
         return this;
     }
 
+    /** Opens the app's sign-in page and signs in there with {@code account} and {@code password}. */
+    public HttpResponse<String> signIn(String account, String password) {
+        get(URI.create(app.authorizationUrl()));
+        return post("kc-form-login", Map.of("username", account, "password", password));
+    }
+
     public HttpResponse<String> submitAccount(String account) {
         return post("kc-reset-password-form", Map.of("username", account));
     }
