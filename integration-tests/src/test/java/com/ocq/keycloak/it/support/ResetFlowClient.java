@@ -76,7 +76,7 @@ public final class ResetFlowClient {
 
     /** Opens the app's sign-in page and signs in there with {@code account} and {@code password}. */
     public HttpResponse<String> signIn(String account, String password) {
-        get(URI.create(app.authorizationUrl()));
+        get(URI.create(OcqWebApp.signInUrl(keycloak)));
         return post("kc-form-login", Map.of("username", account, "password", password));
     }
 
