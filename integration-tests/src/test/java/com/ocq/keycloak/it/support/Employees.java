@@ -1,8 +1,11 @@
 package com.ocq.keycloak.it.support;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.ws.rs.core.Response;
 
@@ -27,6 +30,12 @@ public final class Employees {
     }
 
     public static Employee create(RealmResource realm) {
+        return create(realm, user -> {
+        });
+    }
+
+    /** An employee with whatever {@code customize} adds (an email, other attributes, more credentials). */
+    public static Employee create(RealmResource realm, Consumer<UserRepresentation> customize) {
         int n = NEXT.incrementAndGet();
         String username = "emp" + n;
         String phone = String.format("+86137%08d", n);
@@ -36,12 +45,13 @@ public final class Employees {
         user.setFirstName("员工" + n);
         user.setLastName("测");
         user.setEnabled(true);
-        user.setAttributes(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all")));
+        user.setAttributes(new HashMap<>(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all"))));
         CredentialRepresentation credential = new CredentialRepresentation();
         credential.setType(CredentialRepresentation.PASSWORD);
         credential.setValue(password);
         credential.setTemporary(false);
-        user.setCredentials(List.of(credential));
+        user.setCredentials(new ArrayList<>(List.of(credential)));
+        customize.accept(user);
         try (Response response = realm.users().create(user)) {
             return new Employee(CreatedResponseUtil.getCreatedId(response), username, phone, password);
         }

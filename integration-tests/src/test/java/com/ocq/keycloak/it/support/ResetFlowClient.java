@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One browser tab of the 忘记密码 flow at the HTTP level: its own cookies, following Keycloak's
- * redirects, reading each page's form actions the way a browser would.
+ * One browser tab of the sign-in and 忘记密码 flows at the HTTP level: its own cookies, following
+ * Keycloak's redirects (back to the app's loopback callback too), reading each page's form actions
+ * the way a browser would.
  */
 public final class ResetFlowClient {
 
@@ -32,9 +33,34 @@ public final class ResetFlowClient {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** The app this tab signs in to. */
+    public OcqWebApp app() {
+        return app;
+    }
+
+    /** Opens the app's sign-in page. */
+    public HttpResponse<String> openSignIn() {
+        return get(URI.create(app.authorizationUrl()));
+    }
+
+    /** Submits the sign-in form; a success ends on the app's callback page. */
+    public HttpResponse<String> signIn(String account, String password) {
+        return post("kc-form-login", Map.of("username", account, "password", password));
+    }
+
+    /** Submits Keycloak's OTP form. */
+    public HttpResponse<String> submitOtp(String code) {
+        return post("kc-otp-login-form", Map.of("otp", code));
+    }
+
+    /** Whether the last answer is the app's callback page, that is, Keycloak sent the browser back with a code. */
+    public boolean reachedApp() {
+        return last.uri().getPath().equals("/callback") && last.body().contains("ocq-app");
+    }
+
     /** Opens the app's sign-in, then follows 忘记密码 to the account page. */
     public ResetFlowClient start() {
-        get(URI.create(app.authorizationUrl()));
+        openSignIn();
         Matcher link = Pattern.compile("href=\"([^\"]*login-actions/reset-credentials[^\"]*)\"").matcher(last.body());
         if (!link.find()) {
             throw new AssertionError("No 忘记密码 link on the sign-in page:\n" + last.body());
@@ -125,6 +151,8 @@ public final class ResetFlowClient {
         }
         return html.replaceAll("(session_code|execution|tab_id|client_data|kc_locale)=[^&\"]*", "$1=X")
                 .replaceAll("nonce=\"[^\"]*\"", "nonce=\"X\"")
+                // the sign-in page's check of its own auth session (a hash of the session id)
+                .replaceAll("checkAuthSession\\(\\s*\"[^\"]*\"", "checkAuthSession(\"X\"")
                 // the countdown, which two requests may read a second apart
                 .replaceAll("data-ocq-countdown=\"\\d+\"", "data-ocq-countdown=\"N\"").replaceAll("（\\d+ 秒）", "（N 秒）");
     }
