@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Function;
 
@@ -211,6 +213,58 @@ class SignInIT {
                 pause(100);
             }
             throw new AssertionError("Keycloak counted " + counted + " failures, expected " + n);
+        }
+    }
+
+    @Nested
+    class LastLoginTime {
+
+        @Test
+        void givenASignInThenItIsSetAndATokenRefreshLeavesItAlone(KeycloakRuntime keycloak) {
+            Employee e = employee(keycloak, "all");
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            ResetFlowClient tab = new ResetFlowClient(keycloak);
+            tab.openSignIn();
+            tab.signIn(e.national(), e.password());
+            JsonNode tokens = tab.app().tokens(tab.app().awaitCode(Duration.ofSeconds(10)));
+            String first = lastLoginTime(keycloak, e);
+            assertThat(first).as("ISO-8601 with the zone's offset").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+08:00");
+            Instant signedIn = OffsetDateTime.parse(first).toInstant();
+            assertThat(signedIn).isBetween(start, Instant.now());
+
+            // A refresh in a later second would write a later time if it wrote at all.
+            awaitSecondAfter(signedIn);
+            JsonNode refreshed = tab.app().refresh(tokens.path("refresh_token").asText());
+            assertThat(refreshed.path("access_token").asText()).isNotEmpty();
+            assertThat(lastLoginTime(keycloak, e)).isEqualTo(first);
+
+            ResetFlowClient again = new ResetFlowClient(keycloak);
+            again.openSignIn();
+            again.signIn(e.username(), e.password());
+            assertThat(again.reachedApp()).isTrue();
+            assertThat(OffsetDateTime.parse(lastLoginTime(keycloak, e)).toInstant()).isAfter(signedIn);
+        }
+
+        @Test
+        void givenAFailedSignInThenNothingIsWritten(KeycloakRuntime keycloak) {
+            Employee e = employee(keycloak, "all");
+            signIn(keycloak, e.national(), "Not-" + e.password());
+            assertThat(realm(keycloak).users().get(e.id()).toRepresentation().getAttributes()).doesNotContainKey("lastLoginTime");
+        }
+
+        @Test
+        void givenTheRealmThenTheListenerIsEnabledWithKeycloaksOwn(KeycloakRuntime keycloak) {
+            assertThat(realm(keycloak).toRepresentation().getEventsListeners()).contains("jboss-logging", "ocq-last-login");
+        }
+
+        private String lastLoginTime(KeycloakRuntime keycloak, Employee e) {
+            return realm(keycloak).users().get(e.id()).toRepresentation().firstAttribute("lastLoginTime");
+        }
+
+        private void awaitSecondAfter(Instant instant) {
+            while (!Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(instant)) {
+                pause(50);
+            }
         }
     }
 
