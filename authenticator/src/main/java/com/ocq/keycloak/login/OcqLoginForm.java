@@ -22,6 +22,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.validation.Validation;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import com.ocq.keycloak.PasswordResets;
 import com.ocq.keycloak.login.Accounts.Match;
 import com.ocq.keycloak.login.LoginMethods.Identifier;
 import com.ocq.keycloak.sms.phone.PhoneNumbers;
@@ -49,7 +50,11 @@ final class OcqLoginForm extends UsernamePasswordForm {
     protected boolean validateForm(AuthenticationFlowContext context, MultivaluedMap<String, String> form) {
         if (isUserAlreadySetBeforeUsernamePasswordAuth(context)) {
             // Re-authentication of a user an earlier step identified: only the password is asked.
-            return validateUserAndPassword(context, form);
+            boolean valid = validateUserAndPassword(context, form);
+            if (valid) {
+                PasswordResets.passwordVerified(context.getAuthenticationSession());
+            }
+            return valid;
         }
         context.clearUser();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -91,6 +96,7 @@ final class OcqLoginForm extends UsernamePasswordForm {
             return false;
         }
         authSession.setAuthNote(AuthenticationManager.PASSWORD_VALIDATED, "true");
+        PasswordResets.passwordVerified(authSession);
         if (!enabledUser(context, user)) {
             return false;
         }

@@ -26,6 +26,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.services.messages.Messages;
 
+import com.ocq.keycloak.PasswordResets;
 import com.ocq.keycloak.sms.SmsDispatcher;
 import com.ocq.keycloak.sms.SmsMessage;
 import com.ocq.keycloak.sms.SmsPurpose;
@@ -102,6 +103,7 @@ final class NewPasswordAuthenticator extends ResetStep {
         }
 
         user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        PasswordResets.record(session, realm, user);
         int ended = endSessions(session, realm, user);
         BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
         if (protector != null && realm.isBruteForceProtected()) {

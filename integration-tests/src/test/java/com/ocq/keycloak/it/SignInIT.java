@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Assumptions;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,12 +29,16 @@ import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakExtension;
 import com.ocq.keycloak.it.support.KeycloakRuntime;
 import com.ocq.keycloak.it.support.ResetFlowClient;
+import com.ocq.keycloak.it.support.ServerSetup;
+import com.ocq.keycloak.it.support.Sms;
+import com.ocq.keycloak.it.support.Totp;
 
 /** The OCQ sign-in form (flow "ocq browser") at the HTTP level against the live server. */
 @ExtendWith(KeycloakExtension.class)
 class SignInIT {
 
     private static final String WRONG_PASSWORD_MESSAGE = "无效的用户名或密码。";
+    private static final String STALE_LOGIN_MESSAGE = "密码已被重置，请重新登录。";
 
     /** The ways an employee types the account. */
     enum Typed {
@@ -266,6 +272,96 @@ class SignInIT {
                 pause(50);
             }
         }
+    }
+
+    /** SECURITY.md rule 13: a login in progress when the password is reset cannot complete. */
+    @Nested
+    class LoginsInProgressDuringAReset {
+
+        @Test
+        void givenAResetWhileTheLoginWaitsForOtpThenTheLoginFailsAndNoSessionExists(KeycloakRuntime keycloak, ServerSetup setup) {
+            Totp app = new Totp("ocq-it-otp-" + System.nanoTime());
+            Employee e = Employees.create(realm(keycloak), user -> user.getCredentials().add(app.credential()));
+            ResetFlowClient login = new ResetFlowClient(keycloak);
+            login.openSignIn();
+            assertThat(login.signIn(e.national(), e.password()).body()).contains("kc-otp-login-form");
+
+            String newPassword = resetBySms(keycloak, setup, e, app);
+
+            HttpResponse<String> answer = login.submitOtp(app.nextCode());
+            assertThat(text(answer)).contains(STALE_LOGIN_MESSAGE).doesNotContain("kc-otp-login-form");
+            assertThat(login.reachedApp()).isFalse();
+            assertThat(text(login.reload())).as("and it stays failed").contains(STALE_LOGIN_MESSAGE);
+            assertThat(realm(keycloak).users().get(e.id()).getUserSessions()).isEmpty();
+
+            // A new login with the new password is not affected.
+            ResetFlowClient fresh = new ResetFlowClient(keycloak);
+            fresh.openSignIn();
+            fresh.signIn(e.username(), newPassword);
+            fresh.submitOtp(app.nextCode());
+            assertThat(fresh.reachedApp()).isTrue();
+        }
+
+        @Test
+        void givenAResetWhileTheLoginChangesATemporaryPasswordThenTheLoginFailsAndNoSessionExists(KeycloakRuntime keycloak,
+                ServerSetup setup) {
+            Employee e = Employees.create(realm(keycloak), user -> user.getCredentials().get(0).setTemporary(true));
+            ResetFlowClient login = new ResetFlowClient(keycloak);
+            login.openSignIn();
+            assertThat(login.signIn(e.national(), e.password()).body()).contains("kc-passwd-update-form");
+
+            resetBySms(keycloak, setup, e, null);
+
+            HttpResponse<String> answer = login.post("kc-passwd-update-form",
+                    Map.of("password-new", "Stale-login-pass-2026", "password-confirm", "Stale-login-pass-2026"));
+            assertThat(text(answer)).contains(STALE_LOGIN_MESSAGE);
+            assertThat(login.reachedApp()).isFalse();
+            assertThat(realm(keycloak).users().get(e.id()).getUserSessions()).isEmpty();
+        }
+
+        @Test
+        void givenATemporaryPasswordChangedInTheSameLoginThenTheLoginCompletes(KeycloakRuntime keycloak) {
+            Employee e = Employees.create(realm(keycloak), user -> user.getCredentials().get(0).setTemporary(true));
+            ResetFlowClient login = new ResetFlowClient(keycloak);
+            login.openSignIn();
+            assertThat(login.signIn(e.national(), e.password()).body()).contains("kc-passwd-update-form");
+            login.post("kc-passwd-update-form", Map.of("password-new", "Own-new-pass-2026", "password-confirm", "Own-new-pass-2026"));
+            assertThat(login.reachedApp()).isTrue();
+            assertThat(realm(keycloak).users().get(e.id()).getUserSessions()).hasSize(1);
+        }
+
+        @Test
+        void givenTheRealmThenTheCheckIsEnabledAndRunsFirst(KeycloakRuntime keycloak) {
+            List<RequiredActionProviderRepresentation> actions = realm(keycloak).flows().getRequiredActions();
+            RequiredActionProviderRepresentation stale = actions.stream().filter(a -> a.getAlias().equals("ocq-stale-login"))
+                    .findFirst().orElseThrow();
+            assertThat(stale.isEnabled()).isTrue();
+            assertThat(actions).filteredOn(RequiredActionProviderRepresentation::isEnabled)
+                    .allSatisfy(a -> assertThat(a.getPriority()).isGreaterThanOrEqualTo(stale.getPriority()));
+            assertThat(actions).extracting(RequiredActionProviderRepresentation::getAlias)
+                    .as("Keycloak's own actions are still there").contains("UPDATE_PASSWORD", "CONFIGURE_TOTP", "VERIFY_PROFILE");
+            assertThat(realm(keycloak).toRepresentation().getBrowserFlow()).isEqualTo("ocq browser");
+        }
+
+        /** 忘记密码 in another tab, through to the new password; returns it. */
+        private String resetBySms(KeycloakRuntime keycloak, ServerSetup setup, Employee e, Totp otp) {
+            ResetFlowClient reset = new ResetFlowClient(keycloak).start();
+            reset.submitAccount(e.username());
+            HttpResponse<String> next = reset.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+            if (otp != null) {
+                assertThat(next.body()).contains("kc-otp-login-form");
+                reset.submitOtp(otp.nextCode());
+            }
+            String newPassword = "Reset-pass-" + e.username() + "-2026";
+            assertThat(reset.submitNewPassword(newPassword).body()).contains("密码已重置");
+            return newPassword;
+        }
+    }
+
+    /** The page with numeric character references (Keycloak writes some punctuation so) as characters. */
+    static String text(HttpResponse<String> page) {
+        return java.util.regex.Pattern.compile("&#x([0-9a-fA-F]+);").matcher(page.body())
+                .replaceAll(m -> new String(Character.toChars(Integer.parseInt(m.group(1), 16))));
     }
 
     private static void pause(long millis) {

@@ -1,0 +1,86 @@
+package com.ocq.keycloak;
+
+import java.util.Map;
+import java.util.OptionalLong;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.SessionExpiration;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * SECURITY.md rule 13, "logins in progress for that user fail": a password reset (SMS 忘记密码, an
+ * admin's 重置帐号) is recorded in Keycloak's cluster-wide single-use store, and a login that
+ * verified the password before that moment cannot complete.
+ *
+ * <p>The OCQ sign-in form stamps {@value #PASSWORD_VERIFIED_AT} when it accepts a password; the
+ * required action {@code ocq-stale-login} (and any step that is about to change the password on
+ * the strength of such a login) asks {@link #isStale}. A password change made by the login itself
+ * (a temporary password changed on the UPDATE_PASSWORD step) is not a reset and must not call
+ * {@link #record}.
+ */
+public final class PasswordResets {
+
+    /** Auth note: when this login accepted the user's password (epoch millis, Keycloak's clock). */
+    public static final String PASSWORD_VERIFIED_AT = "ocq.login.passwordVerifiedAt";
+
+    private static final String KEY_PREFIX = "ocq.passwordReset.";
+    private static final String AT = "at";
+
+    private PasswordResets() {
+    }
+
+    /**
+     * Records that {@code user}'s password was just reset. The entry outlives every login that
+     * could have started before it: twice the lifespan of an authentication session (the longest of
+     * the realm's login, user-action and code lifespans).
+     */
+    public static void record(KeycloakSession session, RealmModel realm, UserModel user) {
+        long lifespan = 2L * SessionExpiration.getAuthSessionLifespan(realm);
+        session.singleUseObjects().put(key(realm, user), lifespan, Map.of(AT, String.valueOf(Time.currentTimeMillis())));
+    }
+
+    /** When {@code user}'s password was last reset (epoch millis), if that is recent enough to matter. */
+    public static OptionalLong lastReset(KeycloakSession session, RealmModel realm, UserModel user) {
+        Map<String, String> entry = session.singleUseObjects().get(key(realm, user));
+        if (entry == null || entry.get(AT) == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(entry.get(AT)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Marks that this login accepted {@code authSession}'s user's password now. */
+    public static void passwordVerified(AuthenticationSessionModel authSession) {
+        authSession.setAuthNote(PASSWORD_VERIFIED_AT, String.valueOf(Time.currentTimeMillis()));
+    }
+
+    /**
+     * True if this login accepted the password of {@code user} no later than the last reset of it.
+     * A login that never verified a password (an identity provider, a passkey) is never stale.
+     */
+    public static boolean isStale(KeycloakSession session, AuthenticationSessionModel authSession, UserModel user) {
+        String verified = authSession.getAuthNote(PASSWORD_VERIFIED_AT);
+        if (verified == null || user == null) {
+            return false;
+        }
+        OptionalLong reset = lastReset(session, authSession.getRealm(), user);
+        if (reset.isEmpty()) {
+            return false;
+        }
+        try {
+            return Long.parseLong(verified) <= reset.getAsLong();
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static String key(RealmModel realm, UserModel user) {
+        return KEY_PREFIX + realm.getId() + "." + user.getId();
+    }
+}
