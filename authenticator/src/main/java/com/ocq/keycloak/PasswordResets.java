@@ -16,8 +16,10 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * verified the password before that moment cannot complete.
  *
  * <p>The OCQ sign-in form stamps {@value #PASSWORD_VERIFIED_AT} when it accepts a password; the
- * required action {@code ocq-stale-login} (and any step that is about to change the password on
- * the strength of such a login) asks {@link #isStale}. A password change made by the login itself
+ * required action {@code ocq-stale-login} asks {@link #isStale}. A required action that changes the
+ * password on the strength of the login (UPDATE_PASSWORD) must ask too, before it writes: Keycloak
+ * evaluates required actions only between steps, so a form already on screen is posted to its
+ * action without {@code ocq-stale-login} running first. A password change made by the login itself
  * (a temporary password changed on the UPDATE_PASSWORD step) is not a reset and must not call
  * {@link #record}.
  */
@@ -25,6 +27,9 @@ public final class PasswordResets {
 
     /** Auth note: when this login accepted the user's password (epoch millis, Keycloak's clock). */
     public static final String PASSWORD_VERIFIED_AT = "ocq.login.passwordVerifiedAt";
+
+    /** Message key of the page a stale login ends on (密码已被重置，请重新登录。). */
+    public static final String STALE_LOGIN_MESSAGE = "ocqPasswordResetDuringLogin";
 
     private static final String KEY_PREFIX = "ocq.passwordReset.";
     private static final String AT = "at";

@@ -17,7 +17,6 @@ import com.ocq.keycloak.PasswordResets;
  */
 final class StaleLoginAction implements RequiredActionProvider {
 
-    static final String MESSAGE = "ocqPasswordResetDuringLogin";
     static final String EVENT_ERROR = "password_reset_during_login";
 
     @Override
@@ -48,7 +47,7 @@ final class StaleLoginAction implements RequiredActionProvider {
 
     private static void refuse(RequiredActionContext context) {
         context.getEvent().clone().event(EventType.LOGIN_ERROR).user(context.getUser()).error(EVENT_ERROR);
-        context.challenge(context.form().setError(MESSAGE).createErrorPage(Response.Status.UNAUTHORIZED));
+        context.challenge(context.form().setError(PasswordResets.STALE_LOGIN_MESSAGE).createErrorPage(Response.Status.UNAUTHORIZED));
     }
 
     @Override

@@ -312,6 +312,9 @@ class SignInIT {
 
             resetBySms(keycloak, setup, e, null);
 
+            // Keycloak posts a form already on screen straight to its action: the UPDATE_PASSWORD action
+            // itself must ask PasswordResets.isStale before it writes (see PasswordResets); here the
+            // login ends at the next step at the latest.
             HttpResponse<String> answer = login.post("kc-passwd-update-form",
                     Map.of("password-new", "Stale-login-pass-2026", "password-confirm", "Stale-login-pass-2026"));
             assertThat(text(answer)).contains(STALE_LOGIN_MESSAGE);
