@@ -4,9 +4,12 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 import org.keycloak.common.util.Time;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.SessionExpiration;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -38,13 +41,32 @@ public final class PasswordResets {
     }
 
     /**
-     * Records that {@code user}'s password was just reset. The entry outlives every login that
-     * could have started before it: twice the lifespan of an authentication session (the longest of
-     * the realm's login, user-action and code lifespans).
+     * Records that {@code user}'s password is being reset, in the transaction that changes it. The
+     * time is written at once and again after that transaction committed: until the commit, other
+     * logins still accept the old password, and they must still count as older than the reset. The
+     * entry outlives every login that could have started before it: twice the lifespan of an
+     * authentication session (the longest of the realm's login, user-action and code lifespans).
      */
     public static void record(KeycloakSession session, RealmModel realm, UserModel user) {
+        String key = key(realm, user);
         long lifespan = 2L * SessionExpiration.getAuthSessionLifespan(realm);
-        session.singleUseObjects().put(key(realm, user), lifespan, Map.of(AT, String.valueOf(Time.currentTimeMillis())));
+        put(session, key, lifespan);
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                KeycloakModelUtils.runJobInTransaction(factory, committed -> put(committed, key, lifespan));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // the early record stays: a reset that did not happen only ends logins in progress
+            }
+        });
+    }
+
+    private static void put(KeycloakSession session, String key, long lifespanSeconds) {
+        session.singleUseObjects().put(key, lifespanSeconds, Map.of(AT, String.valueOf(Time.currentTimeMillis())));
     }
 
     /** When {@code user}'s password was last reset (epoch millis), if that is recent enough to matter. */
