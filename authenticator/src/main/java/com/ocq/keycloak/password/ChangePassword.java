@@ -26,6 +26,8 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import com.ocq.keycloak.PasswordResets;
+
 /**
  * 修改密码: Keycloak's UPDATE_PASSWORD required action, OCQ's way.
  *
@@ -67,11 +69,17 @@ final class ChangePassword implements RequiredActionProvider {
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (staleLogin(context)) {
+            return;
+        }
         context.challenge(page(context, asksCurrentPassword(context), null));
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (staleLogin(context)) {
+            return;
+        }
         boolean askCurrent = asksCurrentPassword(context);
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         UserModel user = context.getUser();
@@ -105,6 +113,19 @@ final class ChangePassword implements RequiredActionProvider {
         event.clone().event(EventType.UPDATE_PASSWORD).success();
         // Keycloak records the UPDATE_CREDENTIAL event itself when the action succeeds.
         context.success();
+    }
+
+    /**
+     * A login whose password was reset (忘记密码 or an admin) after it verified the old one may not
+     * write a password of its own over the reset one: Keycloak hands this form's post straight to
+     * the action, before its other required actions run, so the check is here too (rule 13).
+     */
+    private static boolean staleLogin(RequiredActionContext context) {
+        if (!PasswordResets.isStale(context.getSession(), context.getAuthenticationSession(), context.getUser())) {
+            return false;
+        }
+        PasswordResets.refuse(context);
+        return true;
     }
 
     /**

@@ -1,6 +1,5 @@
 package com.ocq.keycloak.reset;
 
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -17,6 +16,7 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.services.validation.Validation;
 
+import com.ocq.keycloak.login.Accounts;
 import com.ocq.keycloak.sms.phone.PhoneNumbers;
 
 /**
@@ -26,7 +26,7 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  */
 final class ChooseUserAuthenticator extends ResetStep {
 
-    static final String PHONE_ATTRIBUTE = "phoneNumber";
+    static final String PHONE_ATTRIBUTE = Accounts.PHONE_ATTRIBUTE;
     private static final int MAX_ACCOUNT_LENGTH = 255;
 
     @Override
@@ -49,13 +49,14 @@ final class ChooseUserAuthenticator extends ResetStep {
         ResetNotes.clear(context.getAuthenticationSession());
         boolean sane = account.length() <= MAX_ACCOUNT_LENGTH && account.chars().noneMatch(Character::isISOControl);
         String shown = sane ? account : account.substring(0, Math.min(account.length(), 64)).replaceAll("\\p{Cntrl}", "");
-        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, shown);
+        Optional<String> phone = sane ? Accounts.asPhoneNumber(account) : Optional.empty();
+        // Keycloak copies this note into the username of the tab's later events: a number goes in masked (rule 20).
+        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME,
+                phone.map(PhoneNumbers::mask).orElse(shown));
         // Pages show "the account you typed" whether or not it exists; without this Keycloak's
         // template shows the account only when a user was found, which tells them apart.
         context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.USERNAME_HIDDEN, "true");
 
-        Optional<String> phone = sane ? PhoneNumbers.normalize(account, PhoneNumbers.DEFAULT_REGION, PhoneNumbers.ALL_REGIONS)
-                : Optional.empty();
         phone.ifPresent(p -> context.getAuthenticationSession().setAuthNote(ResetNotes.TYPED_PHONE, p));
         UserModel user = sane ? find(context.getSession(), context.getRealm(), account, phone) : null;
 
@@ -72,20 +73,9 @@ final class ChooseUserAuthenticator extends ResetStep {
         context.success();
     }
 
-    /** By mobile number first (exact, indexed attribute query), then username, then email. */
+    /** The account as the sign-in form finds it ({@link Accounts#find}). */
     static UserModel find(KeycloakSession session, RealmModel realm, String account, Optional<String> phone) {
-        if (phone.isPresent()) {
-            List<UserModel> owners = session.users().searchForUserByUserAttributeStream(realm, PHONE_ATTRIBUTE, phone.get())
-                    .limit(2).toList();
-            if (owners.size() == 1) {
-                return owners.get(0);
-            }
-        }
-        UserModel user = session.users().getUserByUsername(realm, account);
-        if (user == null && realm.isLoginWithEmailAllowed() && account.contains("@")) {
-            user = session.users().getUserByEmail(realm, account);
-        }
-        return user;
+        return Accounts.find(session, realm, account, phone).map(Accounts.Match::user).orElse(null);
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 
+import com.ocq.keycloak.PasswordResets;
 import com.ocq.keycloak.password.NewPasswords;
 import com.ocq.keycloak.password.PasswordChangedSms;
 
@@ -69,6 +70,7 @@ final class NewPasswordAuthenticator extends ResetStep {
         }
 
         user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        PasswordResets.record(session, realm, user);
         int ended = endSessions(session, realm, user);
         BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
         if (protector != null && realm.isBruteForceProtected()) {

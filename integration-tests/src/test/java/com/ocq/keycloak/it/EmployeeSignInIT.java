@@ -39,6 +39,20 @@ class EmployeeSignInIT {
     }
 
     @Test
+    void aPhoneOnlyDemoEmployeeSignsInWithTheMobileNumberAsPeopleTypeIt(KeycloakRuntime keycloak, Browser browser) {
+        try (OcqWebApp app = new OcqWebApp(keycloak)) {
+            LoginPage login = new LoginPage(browser.driver()).open(app.authorizationUrl());
+            assertThat(login.usernameLabel()).isEqualTo("手机号/用户名/邮箱");
+            assertThat(login.forgotPasswordLink()).isEqualTo("忘记密码");
+
+            login.signIn("139 0000 0104", ItConfig.DEMO_PASSWORD); // 徐璐璐 signs in by mobile number only
+
+            JsonNode idToken = app.exchange(app.awaitCode(Duration.ofSeconds(30)));
+            assertThat(idToken.path("preferred_username").asText()).isEqualTo("xululu");
+        }
+    }
+
+    @Test
     void aWrongPasswordShowsAChineseErrorAndNoCode(KeycloakRuntime keycloak, Browser browser) {
         try (OcqWebApp app = new OcqWebApp(keycloak)) {
             LoginPage login = new LoginPage(browser.driver()).open(app.authorizationUrl());

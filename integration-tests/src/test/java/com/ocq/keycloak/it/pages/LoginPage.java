@@ -45,6 +45,11 @@ public final class LoginPage {
         return driver.findElement(By.cssSelector("label[for='username']")).getText().strip();
     }
 
+    /** The text of the 忘记密码 link under the password. */
+    public String forgotPasswordLink() {
+        return driver.findElement(By.cssSelector("#kc-form-login a[href*='reset-credentials']")).getText().strip();
+    }
+
     public void signIn(String username, String password) {
         WebElement user = wait.until(ExpectedConditions.elementToBeClickable(By.id("username")));
         user.clear();

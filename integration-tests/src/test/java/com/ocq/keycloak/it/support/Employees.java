@@ -1,8 +1,11 @@
 package com.ocq.keycloak.it.support;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.ws.rs.core.Response;
 
@@ -31,8 +34,8 @@ public final class Employees {
         });
     }
 
-    /** An employee as {@link #create(RealmResource)} makes one, changed by {@code customize} before it is created. */
-    public static Employee create(RealmResource realm, java.util.function.Consumer<UserRepresentation> customize) {
+    /** An employee with whatever {@code customize} adds (an email, other attributes, more credentials). */
+    public static Employee create(RealmResource realm, Consumer<UserRepresentation> customize) {
         int n = NEXT.incrementAndGet();
         String username = "emp" + n;
         String phone = String.format("+86137%08d", n);
@@ -53,12 +56,12 @@ public final class Employees {
         user.setFirstName("员工");
         user.setLastName("测");
         user.setEnabled(true);
-        user.setAttributes(new java.util.HashMap<>(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all"))));
+        user.setAttributes(new HashMap<>(Map.of("phoneNumber", List.of(phone), "loginMethods", List.of("all"))));
         CredentialRepresentation credential = new CredentialRepresentation();
         credential.setType(CredentialRepresentation.PASSWORD);
         credential.setValue(password);
         credential.setTemporary(false);
-        user.setCredentials(new java.util.ArrayList<>(List.of(credential)));
+        user.setCredentials(new ArrayList<>(List.of(credential)));
         return user;
     }
 

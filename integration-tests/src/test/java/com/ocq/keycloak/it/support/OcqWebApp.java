@@ -124,18 +124,30 @@ public final class OcqWebApp implements AutoCloseable {
 
     /** Exchanges the code (with the PKCE verifier) and returns the ID token's claims. */
     public JsonNode exchange(String code) {
-        String idToken = tokens(code).path("id_token").asText();
+        return claims(tokens(code).path("id_token").asText());
+    }
+
+    /** Exchanges the code (with the PKCE verifier) and returns the token response. */
+    public JsonNode tokens(String code) {
+        return tokenRequest("grant_type=authorization_code&client_id=" + ItConfig.WEB_CLIENT + "&code=" + enc(code)
+                + "&redirect_uri=" + enc(redirectUri()) + "&code_verifier=" + verifier);
+    }
+
+    /** Uses a refresh token and returns the token response. */
+    public JsonNode refresh(String refreshToken) {
+        return tokenRequest("grant_type=refresh_token&client_id=" + ItConfig.WEB_CLIENT + "&refresh_token=" + enc(refreshToken));
+    }
+
+    /** The claims of a JWT, unverified (the test talks to the server directly). */
+    public static JsonNode claims(String jwt) {
         try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]));
+            return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Exchanges the code (with the PKCE verifier) and returns Keycloak's token response. */
-    public JsonNode tokens(String code) {
-        String form = "grant_type=authorization_code&client_id=" + ItConfig.WEB_CLIENT + "&code=" + enc(code)
-                + "&redirect_uri=" + enc(redirectUri()) + "&code_verifier=" + verifier;
+    private JsonNode tokenRequest(String form) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak.realmUrl() + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();

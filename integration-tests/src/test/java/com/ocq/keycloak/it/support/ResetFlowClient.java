@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One browser tab of the 忘记密码 flow at the HTTP level: its own cookies, following Keycloak's
- * redirects, reading each page's form actions the way a browser would.
+ * One browser tab of the sign-in and 忘记密码 flows at the HTTP level: its own cookies, following
+ * Keycloak's redirects (back to the app's loopback callback too), reading each page's form actions
+ * the way a browser would.
  */
 public final class ResetFlowClient {
 
@@ -32,6 +33,7 @@ public final class ResetFlowClient {
 
     private final HttpClient http;
     private final KeycloakRuntime keycloak;
+    private OcqWebApp app;
     private final String clientIp;
     private HttpResponse<String> last;
 
@@ -58,6 +60,34 @@ public final class ResetFlowClient {
         return clientIp;
     }
 
+    /** The app this tab signs in to (its callback server starts on first use). */
+    public OcqWebApp app() {
+        if (app == null) {
+            app = new OcqWebApp(keycloak);
+        }
+        return app;
+    }
+
+    /** Opens the app's sign-in page. */
+    public HttpResponse<String> openSignIn() {
+        return get(URI.create(app().authorizationUrl()));
+    }
+
+    /** Submits the sign-in form; a success ends on the app's callback page. */
+    public HttpResponse<String> signIn(String account, String password) {
+        return post("kc-form-login", Map.of("username", account, "password", password));
+    }
+
+    /** Submits Keycloak's OTP form. */
+    public HttpResponse<String> submitOtp(String code) {
+        return post("kc-otp-login-form", Map.of("otp", code));
+    }
+
+    /** Whether the last answer is the app's callback page, that is, Keycloak sent the browser back with a code. */
+    public boolean reachedApp() {
+        return last.uri().getPath().equals("/callback") && last.body().contains("ocq-app");
+    }
+
     /** Opens the app's sign-in, then follows 忘记密码 to the account page. */
     public ResetFlowClient start() {
         return start(OcqWebApp.signInUrl(keycloak));
@@ -72,12 +102,6 @@ public final class ResetFlowClient {
         }
         get(last.uri().resolve(unescape(link.group(1))));
         return this;
-    }
-
-    /** Opens the app's sign-in page and signs in there with {@code account} and {@code password}. */
-    public HttpResponse<String> signIn(String account, String password) {
-        get(URI.create(OcqWebApp.signInUrl(keycloak)));
-        return post("kc-form-login", Map.of("username", account, "password", password));
     }
 
     public HttpResponse<String> submitAccount(String account) {
@@ -193,6 +217,8 @@ public final class ResetFlowClient {
         }
         return html.replaceAll("(session_code|execution|tab_id|client_data|kc_locale)=[^&\"]*", "$1=X")
                 .replaceAll("nonce=\"[^\"]*\"", "nonce=\"X\"")
+                // the sign-in page's check of its own auth session (a hash of the session id)
+                .replaceAll("checkAuthSession\\(\\s*\"[^\"]*\"", "checkAuthSession(\"X\"")
                 // the countdown, which two requests may read a second apart
                 .replaceAll("data-ocq-countdown=\"\\d+\"", "data-ocq-countdown=\"N\"").replaceAll("（\\d+ 秒）", "（N 秒）");
     }
