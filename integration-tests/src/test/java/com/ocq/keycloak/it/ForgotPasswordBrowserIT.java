@@ -79,4 +79,17 @@ class ForgotPasswordBrowserIT {
             assertThat(reset.newPasswordError()).as("the current password is in the history").isNotBlank();
         }
     }
+
+    @Test
+    void theLanguageMenuSwitchesTheResetScreenToEnglishWithoutAnInlineHandler(KeycloakRuntime keycloak, Browser browser) {
+        browser.driver().get(OcqWebApp.signInUrl(keycloak));
+        ForgotPasswordPages reset = new ForgotPasswordPages(browser.driver()).openFromLogin();
+        assertThat(reset.title()).isEqualTo("找回密码");
+        org.openqa.selenium.WebElement menu = browser.driver().findElement(org.openqa.selenium.By.id("login-select-toggle"));
+        assertThat(menu.getAttribute("onchange")).isNull();
+        new org.openqa.selenium.support.ui.Select(menu).selectByVisibleText("English");
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                .until(d -> !reset.title().equals("找回密码"));
+        assertThat(reset.title()).isNotEqualTo("找回密码").doesNotContainPattern("\\p{IsHan}");
+    }
 }

@@ -278,6 +278,25 @@ class ForgotPasswordIT {
     }
 
     @Nested
+    class Pages {
+
+        @Test
+        void givenEveryResetPageThenNoReferrerAContentSecurityPolicyAndNoInlineHandler(KeycloakRuntime keycloak, ServerSetup setup) {
+            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
+            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
+            List<HttpResponse<String>> pages = new ArrayList<>(List.of(tab.last()));
+            pages.add(tab.submitAccount(e.username()));
+            pages.add(tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1))));
+            assertThat(pages.get(2).body()).contains("ocq-new-password-form");
+            for (HttpResponse<String> page : pages) {
+                assertThat(page.headers().firstValue("Referrer-Policy")).as(page.uri().toString()).hasValue("no-referrer");
+                assertThat(page.headers().firstValue("Content-Security-Policy")).as(page.uri().toString()).isPresent();
+                assertThat(page.body()).as("inline event handlers on " + page.uri()).doesNotContainPattern("<[^>]*\\son[a-z]+\\s*=");
+            }
+        }
+    }
+
+    @Nested
     class Races {
 
         @Test
