@@ -1,20 +1,16 @@
 package com.ocq.keycloak.login;
 
 import java.util.List;
-import java.util.Map;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
-import com.ocq.keycloak.sms.Version;
+import com.ocq.keycloak.OcqProviderFactory;
 
 /** {@value #PROVIDER_ID}: a login that verified the password before a reset of it fails. Enable it first in the realm. */
-public final class StaleLoginActionFactory implements RequiredActionFactory, ServerInfoAwareProviderFactory {
+public final class StaleLoginActionFactory implements RequiredActionFactory, OcqProviderFactory<RequiredActionProvider> {
 
     public static final String PROVIDER_ID = "ocq-stale-login";
     private static final StaleLoginAction INSTANCE = new StaleLoginAction();
@@ -37,22 +33,5 @@ public final class StaleLoginActionFactory implements RequiredActionFactory, Ser
     @Override
     public List<ProviderConfigProperty> getConfigMetadata() {
         return List.of();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    @Override
-    public Map<String, String> getOperationalInfo() {
-        return Map.of("version", Version.get());
     }
 }

@@ -1,13 +1,13 @@
 package com.ocq.keycloak.admin.page;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
+import com.ocq.keycloak.OcqProviderFactory;
+
 /** Serves the OCQ employee-accounts page at {@code /realms/{realm}/ocq-admin/}. */
-public final class AdminPageProviderFactory implements RealmResourceProviderFactory {
+public final class AdminPageProviderFactory implements RealmResourceProviderFactory, OcqProviderFactory<RealmResourceProvider> {
 
     public static final String PROVIDER_ID = "ocq-admin";
 
@@ -23,18 +23,6 @@ public final class AdminPageProviderFactory implements RealmResourceProviderFact
             public void close() {
             }
         };
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override
