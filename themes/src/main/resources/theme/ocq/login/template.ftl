@@ -1,5 +1,5 @@
-<#-- Keycloak 26.7.3's keycloak.v2 login template, with one change (SECURITY.md rule 19): the
-     language menu has no inline onchange handler; js/ocq-locale.js listens instead. -->
+<#-- Keycloak 26.7.3's keycloak.v2 login template without inline event handlers (SECURITY.md rule
+     19): the language menu's onchange is js/ocq-locale.js, and 重新开始登录 is a plain link. -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
 <#import "theme-resources.ftl" as themeResourceTags>
@@ -15,11 +15,11 @@
         </span>
       </div>
       <div class="${properties.kcInputGroupItemClass}">
-        <button id="reset-login" class="${properties.kcFormPasswordVisibilityButtonClass} kc-login-tooltip" type="button" 
-              aria-label="${msg('restartLoginTooltip')}" onclick="location.href='${url.loginRestartFlowUrl}'">
+        <a id="reset-login" class="${properties.kcFormPasswordVisibilityButtonClass} kc-login-tooltip"
+              aria-label="${msg('restartLoginTooltip')}" href="${url.loginRestartFlowUrl}">
             <i class="fa-sync-alt fas" aria-hidden="true"></i>
             <span class="kc-tooltip-text">${msg("restartLoginTooltip")}</span>
-        </button>
+        </a>
       </div>
     </div>
   </@field.group>
