@@ -1,13 +1,18 @@
-<#-- Keycloak 26.7.3's keycloak.v2 login template without inline event handlers (SECURITY.md rule
-     19): the language menu's onchange is js/ocq-locale.js, and 重新开始登录 is a plain link. -->
+<#-- Keycloak 26.7.3's keycloak.v2 login template, with OCQ's changes:
+     - no inline event handlers (SECURITY.md rule 19): the language menu's onchange is js/ocq-locale.js,
+       and 重新开始登录 is a plain link;
+     - the account shown on later steps is labelled like the sign-in field (手机号/用户名/邮箱), and the
+       label belongs to that field (for="kc-attempted-username");
+     - the brand block: the logo (theme property ocqLogo, one image) and the realm's display name ("OCQ 云智能管理");
+     - the brand colour from the theme property ocqBrandColor, as the CSS custom property --ocq-brand;
+     - the page message is a live region (role alert for errors, status otherwise);
+     - the footer links 安卓 / 苹果 / 在线咨询, their URLs from the theme properties ocqAndroidUrl, ocqIosUrl, ocqSupportUrl. -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
 <#import "theme-resources.ftl" as themeResourceTags>
 <#macro username>
-  <#assign label>
-    <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
-  </#assign>
-  <@field.group name="username" label=label>
+  <#assign label = (!realm.loginWithEmailAllowed)?then(msg("username"), (!realm.registrationEmailAsUsername)?then(msg("ocqLoginAccount"), msg("email")))>
+  <@field.group name="kc-attempted-username" label=label>
     <div class="${properties.kcInputGroup}">
       <div class="${properties.kcInputGroupItemClass} ${properties.kcFill}">
         <span class="${properties.kcInputClass} ${properties.kcFormReadOnlyClass}">
@@ -41,6 +46,10 @@
         </#list>
     </#if>
     <title>${title!}</title>
+    <#if properties.ocqBrandColor?has_content>
+    <meta name="theme-color" content="${properties.ocqBrandColor}">
+    <style>:root { --ocq-brand: ${properties.ocqBrandColor}; }</style>
+    </#if>
     <#if themeResources?? && themeResources.favicons?has_content>
         <@themeResourceTags.renderFavicons themeResources.favicons url.resourcesPath />
     <#else>
@@ -153,9 +162,11 @@
 <body id="keycloak-bg" class="${properties.kcBodyClass!}" data-page-id="login-${pageId}">
 <div class="${properties.kcLogin!}">
   <div class="${properties.kcLoginContainer!}">
-    <header id="kc-header" class="pf-v5-c-login__header">
-      <div id="kc-header-wrapper"
-              class="pf-v5-c-brand">${kcSanitize(msg("loginTitleHtml",(realm.displayNameHtml!'')))?no_esc}</div>
+    <header id="kc-header" class="pf-v5-c-login__header ocq-header">
+      <div id="kc-header-wrapper" class="pf-v5-c-brand ocq-brand">
+        <img id="ocq-logo" class="ocq-logo" src="${url.resourcesPath}/${properties.ocqLogo!'img/ocq-logo.svg'}" alt="" width="40" height="40">
+        <span class="ocq-brand-name"><#if realm.displayNameHtml?has_content>${kcSanitize(msg("loginTitleHtml",realm.displayNameHtml))?no_esc}<#else>${msg("ocqProductName")}</#if></span>
+      </div>
     </header>
     <main class="${properties.kcLoginMain!}">
       <div class="${properties.kcLoginMainHeader!}">
@@ -234,7 +245,8 @@
         <#-- App-initiated actions should not see warning messages about the need to complete the action -->
         <#-- during login.                                                                               -->
         <#if displayMessage && message?has_content && (message.type != 'warning' || !isAppInitiatedAction??)>
-            <div class="${properties.kcAlertClass!} pf-m-${(message.type = 'error')?then('danger', message.type)}">
+            <div id="ocq-page-message" class="${properties.kcAlertClass!} pf-m-${(message.type = 'error')?then('danger', message.type)}"
+                 role="${(message.type = 'error')?then('alert', 'status')}">
                 <div class="${properties.kcAlertIconClass!}">
                     <#if message.type = 'success'><span class="${properties.kcFeedbackSuccessIcon!}"></span></#if>
                     <#if message.type = 'warning'><span class="${properties.kcFeedbackWarningIcon!}"></span></#if>
@@ -284,6 +296,15 @@
             <@loginFooter.content/>
         </div>
     </main>
+    <footer id="ocq-footer" class="pf-v5-c-login__footer ocq-footer">
+      <nav aria-label="${msg("ocqFooterLinks")}">
+        <ul class="ocq-footer-links">
+          <#if properties.ocqAndroidUrl?has_content><li><a id="ocq-link-android" href="${properties.ocqAndroidUrl}">${msg("ocqAndroid")}</a></li></#if>
+          <#if properties.ocqIosUrl?has_content><li><a id="ocq-link-ios" href="${properties.ocqIosUrl}">${msg("ocqIos")}</a></li></#if>
+          <#if properties.ocqSupportUrl?has_content><li><a id="ocq-link-support" href="${properties.ocqSupportUrl}">${msg("ocqSupport")}</a></li></#if>
+        </ul>
+      </nav>
+    </footer>
   </div>
 </div>
 </body>
