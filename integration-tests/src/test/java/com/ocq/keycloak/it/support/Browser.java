@@ -58,6 +58,17 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /**
+     * Sets the page's viewport to exactly {@code width}×{@code height} CSS pixels (the window size
+     * includes no browser chrome in headless mode, but this makes it exact); {@code mobile} makes
+     * Chromium honour the page's viewport meta tag as a phone does.
+     */
+    public Browser viewport(int width, int height, boolean mobile) {
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+        return this;
+    }
+
     @Override
     public void close() {
         try {
