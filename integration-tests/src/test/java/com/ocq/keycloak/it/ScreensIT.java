@@ -128,6 +128,12 @@ class ScreensIT {
             assertThat(new ChangePasswordPage(driver).waitUntilShown().asksForTheCurrentPassword()).isTrue();
             screens.shot("change-password");
 
+            // An info page: a stale sign-in link opened while signed in ("您已经登录。").
+            driver.manage().deleteCookieNamed("AUTH_SESSION_ID");
+            driver.get(keycloak.realmUrl() + "/login-actions/authenticate");
+            screens.waitFor("kc-info-message");
+            screens.shot("info");
+
             // An employee with an authenticator app: the OTP screen after the password.
             Totp totp = new Totp("ocq-screens-otp-" + System.nanoTime());
             Employee withOtp = Employees.create(realm, user -> user.getCredentials().add(totp.credential()));
