@@ -244,7 +244,8 @@
 
         <#-- App-initiated actions should not see warning messages about the need to complete the action -->
         <#-- during login.                                                                               -->
-        <#if displayMessage && message?has_content && (message.type != 'warning' || !isAppInitiatedAction??)>
+        <#-- A message without text (seen when many posts of one tab race) shows nothing rather than failing the page. -->
+        <#if displayMessage && message?has_content && message.summary?has_content && (message.type != 'warning' || !isAppInitiatedAction??)>
             <div id="ocq-page-message" class="${properties.kcAlertClass!} pf-m-${(message.type = 'error')?then('danger', message.type)}"
                  role="${(message.type = 'error')?then('alert', 'status')}">
                 <div class="${properties.kcAlertIconClass!}">
