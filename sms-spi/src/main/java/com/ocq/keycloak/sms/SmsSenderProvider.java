@@ -13,6 +13,16 @@ public interface SmsSenderProvider extends Provider {
      */
     String send(SmsMessage message) throws SmsException;
 
+    /**
+     * A sender whose configuration is unusable: it refuses every message permanently with vendor
+     * code {@code CONFIG} and {@code problem} (which names the option), so failover moves on.
+     */
+    static SmsSenderProvider failing(String problem) {
+        return message -> {
+            throw SmsException.permanent(problem, "CONFIG");
+        };
+    }
+
     @Override
     default void close() {
     }

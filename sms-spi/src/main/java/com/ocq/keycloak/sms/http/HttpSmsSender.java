@@ -45,7 +45,6 @@ final class HttpSmsSender implements SmsSenderProvider {
     private static final Logger LOG = Logger.getLogger(HttpSmsSender.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String problem;
     private final URI url;
     private final SecretKeySpec key;
     private final Map<String, String> headers;
@@ -60,30 +59,16 @@ final class HttpSmsSender implements SmsSenderProvider {
      * @param ids the source of {@code id} and {@code Idempotency-Key}
      */
     HttpSmsSender(URI url, String secret, Map<String, String> headers, SmsHttp http, Clock clock, Supplier<UUID> ids) {
-        this(null, url, new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC), headers, http, clock, ids);
-    }
-
-    private HttpSmsSender(String problem, URI url, SecretKeySpec key, Map<String, String> headers, SmsHttp http,
-            Clock clock, Supplier<UUID> ids) {
-        this.problem = problem;
         this.url = url;
-        this.key = key;
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
         this.headers = headers == null ? Map.of() : Map.copyOf(headers);
         this.http = http;
         this.clock = clock;
         this.ids = ids;
     }
 
-    /** A sender that fails every message permanently with {@code problem} (which names the option). */
-    static HttpSmsSender misconfigured(String problem) {
-        return new HttpSmsSender(problem, null, null, null, null, null, null);
-    }
-
     @Override
     public String send(SmsMessage message) throws SmsException {
-        if (problem != null) {
-            throw SmsException.permanent(problem, "CONFIG");
-        }
         String id = ids.get().toString();
         long timestamp = clock.instant().getEpochSecond();
         String body = body(message, id, timestamp);

@@ -114,17 +114,17 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
     @Override
     public SmsSenderProvider create(KeycloakSession session) {
         if (problem != null) {
-            return HttpSmsSender.misconfigured(problem);
+            return SmsSenderProvider.failing(problem);
         }
         String secret;
         try {
             secret = config.secret(session, "secret");
         } catch (RuntimeException e) {
-            return HttpSmsSender.misconfigured("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
+            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
                     + option("secret") + " (" + e.getClass().getSimpleName() + ")");
         }
         if (secret == null || secret.isBlank()) {
-            return HttpSmsSender.misconfigured(missing("secret"));
+            return SmsSenderProvider.failing(missing("secret"));
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         try {
@@ -132,9 +132,9 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
                 resolved.put(header.getKey(), vault(session, header.getKey(), header.getValue()));
             }
         } catch (UnresolvedException e) {
-            return HttpSmsSender.misconfigured(e.getMessage());
+            return SmsSenderProvider.failing(e.getMessage());
         } catch (RuntimeException e) {
-            return HttpSmsSender.misconfigured("SMS sender '" + PROVIDER_ID + "': the vault could not resolve a header of "
+            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve a header of "
                     + option("headers") + " (" + e.getClass().getSimpleName() + ")");
         }
         return new HttpSmsSender(url, secret, resolved, http, Clock.systemUTC(), UUID::randomUUID);

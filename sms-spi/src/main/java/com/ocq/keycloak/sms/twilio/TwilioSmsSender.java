@@ -91,7 +91,6 @@ final class TwilioSmsSender implements SmsSenderProvider {
         return Map.copyOf(m);
     }
 
-    private final String problem;
     private final URI messagesUri;
     private final String username;
     private final String password;
@@ -106,12 +105,6 @@ final class TwilioSmsSender implements SmsSenderProvider {
      */
     TwilioSmsSender(URI messagesUri, String username, String password, String from, String messagingServiceSid,
             SmsHttp http) {
-        this(null, messagesUri, username, password, from, messagingServiceSid, http);
-    }
-
-    private TwilioSmsSender(String problem, URI messagesUri, String username, String password, String from,
-            String messagingServiceSid, SmsHttp http) {
-        this.problem = problem;
         this.messagesUri = messagesUri;
         this.username = username;
         this.password = password;
@@ -120,16 +113,8 @@ final class TwilioSmsSender implements SmsSenderProvider {
         this.http = http;
     }
 
-    /** A sender that fails every message permanently with {@code problem} (which names the option). */
-    static TwilioSmsSender misconfigured(String problem) {
-        return new TwilioSmsSender(problem, null, null, null, null, null, null);
-    }
-
     @Override
     public String send(SmsMessage message) throws SmsException {
-        if (problem != null) {
-            throw SmsException.permanent(problem, "CONFIG");
-        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", message.phoneNumber());
         if (messagingServiceSid != null) {

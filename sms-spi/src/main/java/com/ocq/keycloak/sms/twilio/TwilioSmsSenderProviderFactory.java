@@ -101,22 +101,22 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
     @Override
     public SmsSenderProvider create(KeycloakSession session) {
         if (problem != null) {
-            return TwilioSmsSender.misconfigured(problem);
+            return SmsSenderProvider.failing(problem);
         }
         String secretKey = apiKeySid != null ? "api-key-secret" : "auth-token";
         String secret;
         try {
             secret = config.secret(session, secretKey);
         } catch (RuntimeException e) {
-            return TwilioSmsSender.misconfigured("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
+            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
                     + option(secretKey) + " (" + e.getClass().getSimpleName() + ")");
         }
         if (secret == null || secret.isBlank()) {
-            return TwilioSmsSender.misconfigured(missing(secretKey));
+            return SmsSenderProvider.failing(missing(secretKey));
         }
         if (SenderConfig.isVaultReference(secret)) {
             // no realm in this session: sending the reference itself as a password helps nobody
-            return TwilioSmsSender.misconfigured("SMS sender '" + PROVIDER_ID + "': " + option(secretKey)
+            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': " + option(secretKey)
                     + " is a vault reference and this session has no realm to resolve it");
         }
         return new TwilioSmsSender(messagesUri, apiKeySid != null ? apiKeySid : accountSid, secret, from,
