@@ -55,6 +55,7 @@ class RealmImportIT {
             assertThat(rep.isDuplicateEmailsAllowed()).isFalse();
             assertThat(rep.isResetPasswordAllowed()).isTrue();
             assertThat(rep.getLoginTheme()).isEqualTo("ocq");
+            assertThat(rep.getAccountTheme()).as("Keycloak's account console with its Chinese corrected").isEqualTo("ocq");
         }
 
         @Test

@@ -56,6 +56,15 @@ class ScreensIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * What axe-core finds in Keycloak 26.7.3's own account console (keycloak.v3, whose look we keep)
+     * at phone width: its menu toggles are icon buttons without a name. Tolerated on the account
+     * screens only, and only these exact elements, so anything new there still fails.
+     */
+    private static final java.util.Set<String> KEYCLOAK_ACCOUNT_CONSOLE_DEFECTS = java.util.Set.of(
+            "button-name [\"button[data-testid=\\\"options-kebab-toggle\\\"]\"]",
+            "button-name [\".pf-v5-u-display-none-on-lg\"]");
+
     static Stream<Arguments> looks() {
         return Stream.of(
                 Arguments.of("zh-CN", 390, 844),
@@ -133,6 +142,24 @@ class ScreensIT {
             driver.get(keycloak.realmUrl() + "/login-actions/authenticate");
             screens.waitFor("kc-info-message");
             screens.shot("info");
+
+            // The account console, signed in: Keycloak's own look, in the employee's language.
+            driver.get(keycloak.realmUrl() + "/account/");
+            new WebDriverWait(driver, Duration.ofSeconds(60))
+                    .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("input#firstName, input[name='firstName']")));
+            String personalInfo = language.equals("en") ? "Personal info" : "个人信息";
+            new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .withMessage("the account console's personal info in " + language)
+                    .until(d -> d.findElement(By.tagName("main")).getText().contains(personalInfo));
+            screens.shot("account-console");
+            // Its 登录凭证 page, where Keycloak's own Chinese says 登陆 and the ocq account theme corrects it.
+            driver.get(keycloak.realmUrl() + "/account/account-security/signing-in");
+            String signingIn = language.equals("en") ? "Signing in" : "登录凭证";
+            new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElements(By.tagName("main")).stream()
+                    .anyMatch(m -> m.getText().contains(signingIn) && m.getText().contains(language.equals("en") ? "Password" : "密码")));
+            assertThat(driver.findElement(By.tagName("body")).getAttribute("innerText")).doesNotContain("登陆");
+            screens.shot("account-signing-in");
 
             // An employee with an authenticator app: the OTP screen after the password.
             Totp totp = new Totp("ocq-screens-otp-" + System.nanoTime());
@@ -233,6 +260,11 @@ class ScreensIT {
                 if (impact.equals("serious") || impact.equals("critical")) {
                     List<String> targets = new ArrayList<>();
                     violation.path("nodes").forEach(n -> targets.add(n.path("target").toString()));
+                    if (screen.startsWith("account-") && KEYCLOAK_ACCOUNT_CONSOLE_DEFECTS.containsAll(
+                            targets.stream().map(t -> violation.path("id").asText() + " " + t).toList())) {
+                        System.out.println("Keycloak's own account console, not ours: " + screen + " " + violation.path("id").asText() + " " + targets);
+                        continue;
+                    }
                     findings.add(screen + "-" + language + "-" + width + "x" + height + ": " + impact + " "
                             + violation.path("id").asText() + " (" + violation.path("help").asText() + ") at " + targets);
                 }
