@@ -18,6 +18,7 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
     private static final int LOG_LINES_ON_FAILURE = 80;
+    private static final int MAX_MESSAGE = 1600;
 
     /** The shared server, or why it could not start (remembered so it is not retried per class). */
     private static final class Shared implements AutoCloseable {
@@ -88,7 +89,31 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
         reportLog(context, throwable);
-        throw throwable;
+        throw shortened(context, throwable);
+    }
+
+    /**
+     * An assertion about a whole page prints the page; the build's summary then shows a screenful
+     * of HTML and the failing test's name scrolls out of a CI log's tail. Such a message is kept
+     * whole in {@code it-output/failures/} and shortened in the summary.
+     */
+    private static Throwable shortened(ExtensionContext context, Throwable throwable) {
+        String message = throwable.getMessage();
+        if (!(throwable instanceof AssertionError) || message == null || message.length() <= MAX_MESSAGE) {
+            return throwable;
+        }
+        String name = context.getRequiredTestClass().getName() + "." + context.getRequiredTestMethod().getName();
+        java.nio.file.Path file = ItConfig.outputDir().resolve("failures").resolve(name + "-" + System.nanoTime() + ".txt");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, message, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            file = null;
+        }
+        AssertionError shorter = new AssertionError(message.substring(0, MAX_MESSAGE / 2) + "\n[... " + (message.length() - MAX_MESSAGE)
+                + " characters; whole message in " + file + " ...]\n" + message.substring(message.length() - MAX_MESSAGE / 2), throwable);
+        shorter.setStackTrace(throwable.getStackTrace());
+        return shorter;
     }
 
     @Override
