@@ -1,5 +1,6 @@
 package com.ocq.keycloak.reset;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.models.utils.SessionExpiration;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 
@@ -59,8 +61,24 @@ final class NewPasswordAuthenticator extends ResetStep {
         RealmModel realm = context.getRealm();
         KeycloakSession session = context.getSession();
 
-        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(session, realm, user, password, confirm)
-                .or(() -> NewPasswords.store(user, password));
+        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(session, realm, user, password, confirm);
+        if (rejection.isEmpty()) {
+            // One verified code, one new password: of concurrent submissions of this form (a double
+            // click, copies on several cluster nodes) exactly one takes the tab's right to set it.
+            AtomicStore store = SmsCodeAuthenticator.store(session);
+            String passKey = ResetNotes.passKey(context.getAuthenticationSession());
+            Map<String, String> pass = store.remove(passKey);
+            if (pass == null || !user.getId().equals(pass.get(SmsCodes.USER))) {
+                context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).user(user)
+                        .detail(SmsCodeAuthenticator.DETAIL_REASON, "verification_already_used").error(Errors.INVALID_REQUEST);
+                context.resetFlow();
+                return;
+            }
+            rejection = NewPasswords.store(user, password);
+            if (rejection.isPresent()) {
+                store.put(passKey, SessionExpiration.getAuthSessionLifespan(realm), pass);
+            }
+        }
         if (rejection.isPresent()) {
             context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).user(user)
                     .detail(SmsCodeAuthenticator.DETAIL_REASON, "password_rejected").error(Errors.PASSWORD_REJECTED);

@@ -21,6 +21,15 @@ final class ResetNotes {
         return authSession.getRealm().getId() + ":" + authSession.getParentSession().getId() + ":" + authSession.getTabId();
     }
 
+    /**
+     * The tab's right to set one new password, in the cluster store from the acceptance of its code
+     * until a password is set: the auth-session note alone is not single-use, as concurrent
+     * requests of one tab, on one node or several, each read it before any of them removes it.
+     */
+    static String passKey(AuthenticationSessionModel authSession) {
+        return "pass:" + tabKey(authSession);
+    }
+
     static void clear(AuthenticationSessionModel authSession) {
         authSession.removeAuthNote(TYPED_PHONE);
         authSession.removeAuthNote(CODE_REQUESTED_AT);

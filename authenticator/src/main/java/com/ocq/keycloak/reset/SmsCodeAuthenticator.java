@@ -24,6 +24,7 @@ import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.SessionExpiration;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import com.ocq.keycloak.reset.SendLimits.Refusal;
@@ -59,9 +60,17 @@ final class SmsCodeAuthenticator extends ResetStep {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         SmsCodeConfig config = SmsCodeConfig.of(context.getAuthenticatorConfig());
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         // A refresh (or a replayed GET) re-renders the page; only the first arrival sends.
-        if (context.getAuthenticationSession().getAuthNote(ResetNotes.CODE_REQUESTED_AT) == null) {
+        if (authSession.getAuthNote(ResetNotes.CODE_REQUESTED_AT) == null) {
             requestCode(context, config);
+        } else if (justAccepted(context) && context.getUser() != null) {
+            // A copy of the tab's accepted submission that read the tab's state before the acceptance
+            // (a double click, or copies spread over the nodes of a cluster, which Keycloak turns
+            // into a re-display of this step): it must not write the code step back as the
+            // current one, which would strand the tab with its code used up.
+            passed(context);
+            return;
         }
         context.challenge(page(context, config).createForm(TEMPLATE));
     }
@@ -95,9 +104,11 @@ final class SmsCodeAuthenticator extends ResetStep {
         }
         switch (verdict) {
             case ACCEPTED -> {
-                authSession.setAuthNote(ResetNotes.VERIFIED_USER, context.getUser().getId());
-                context.success();
+                store(context.getSession()).put(ResetNotes.passKey(authSession), SessionExpiration.getAuthSessionLifespan(context.getRealm()),
+                        Map.of(SmsCodes.USER, context.getUser().getId()));
+                passed(context);
             }
+            case TAB_PASSED -> passed(context);
             case WRONG -> fail(context, config, event.detail(DETAIL_REASON, "wrong_code"), Errors.INVALID_CODE, "ocqSmsCodeInvalid");
             case USED_UP -> fail(context, config, event.detail(DETAIL_REASON, "too_many_wrong_codes"), Errors.INVALID_CODE,
                     "ocqSmsCodeUsedUp");
@@ -106,6 +117,19 @@ final class SmsCodeAuthenticator extends ResetStep {
             case STALE -> fail(context, config, event.detail(DETAIL_REASON, "account_changed_since_sent"), Errors.EXPIRED_CODE,
                     "ocqSmsCodeExpired");
         }
+    }
+
+    /** Whether the tab's code was accepted a moment ago; the same store read for every account (rule 9). */
+    private boolean justAccepted(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        return new SmsCodes(store(context.getSession()), random).justAccepted(ResetNotes.tabKey(context.getAuthenticationSession()),
+                user == null ? "-" : user.getId());
+    }
+
+    /** The tab verified its code (this request, or a concurrent one of the same tab). */
+    private static void passed(AuthenticationFlowContext context) {
+        context.getAuthenticationSession().setAuthNote(ResetNotes.VERIFIED_USER, context.getUser().getId());
+        context.success();
     }
 
     private void fail(AuthenticationFlowContext context, SmsCodeConfig config, EventBuilder event, String error, String message) {

@@ -22,6 +22,13 @@ final class SmsCodes {
     enum Verdict {
         /** Right code, now used up. */
         ACCEPTED,
+        /**
+         * This tab's code was accepted a moment ago by a concurrent request of the same tab (a double
+         * click, or a retry the load balancer sent to another node): the tab has passed, and this
+         * request must say so too, or its answer, written after the winner's, would take the tab
+         * back to the code step with its code used up.
+         */
+        TAB_PASSED,
         /** Wrong code; more tries remain. */
         WRONG,
         /** Wrong code, and it was the last try: the code is dead. */
@@ -37,6 +44,9 @@ final class SmsCodes {
     private static final String HASH = "hash";
     private static final String SALT = "salt";
     private static final String ID = "id";
+
+    /** How long after a code's use a concurrent request of the same tab counts as part of that use. */
+    static final long RACE_WINDOW_SECONDS = 30;
 
     private final AtomicStore store;
     private final SecureRandom random;
@@ -65,7 +75,8 @@ final class SmsCodes {
         notes.put(HASH, hash(salt, code));
         notes.put(USER, userId);
         notes.put(PHONE, phone);
-        store.remove(codeKey(tabKey));
+        discard(tabKey);
+        store.remove(usedKey(tabKey, userId));
         store.put(codeKey(tabKey), ttlSeconds, notes);
         return notes.get(ID);
     }
@@ -77,7 +88,9 @@ final class SmsCodes {
     Verdict verify(String tabKey, String typed, String userId, String phone, int maxAttempts, long ttlSeconds) {
         Map<String, String> live = store.get(codeKey(tabKey));
         if (live == null) {
-            return Verdict.EXPIRED;
+            // Gone: expired, replaced, dead, or used. Used a moment ago by this very tab, this is a
+            // copy of that request which read the tab's state before the use.
+            return store.contains(usedKey(tabKey, userId)) ? Verdict.TAB_PASSED : Verdict.EXPIRED;
         }
         if (!live.get(USER).equals(userId) || !live.get(PHONE).equals(phone)) {
             store.remove(codeKey(tabKey));
@@ -91,9 +104,18 @@ final class SmsCodes {
             if (new Slots(store).full(attempts, maxAttempts)) {
                 return Verdict.USED_UP;
             }
+            // Which request uses the code is decided once, cluster-wide, and marked before the code
+            // is removed: a concurrent request that then finds no code finds the mark.
+            if (!store.putIfAbsent(usedKey(tabKey, userId), Math.min(RACE_WINDOW_SECONDS, ttlSeconds))) {
+                return Verdict.TAB_PASSED;
+            }
             Map<String, String> taken = store.remove(codeKey(tabKey));
-            // Another request used the code first (or replaced it) between get and remove.
-            return taken != null && live.get(ID).equals(taken.get(ID)) ? Verdict.ACCEPTED : Verdict.EXPIRED;
+            if (taken != null && live.get(ID).equals(taken.get(ID))) {
+                return Verdict.ACCEPTED;
+            }
+            // Replaced by a newer code between get and remove.
+            store.remove(usedKey(tabKey, userId));
+            return Verdict.EXPIRED;
         }
         if (!new Slots(store).claim(attempts, maxAttempts, ttlSeconds)) {
             store.remove(codeKey(tabKey));
@@ -106,13 +128,28 @@ final class SmsCodes {
         return Verdict.WRONG;
     }
 
+    /**
+     * True while a code of {@code tabKey} for {@code userId} counts as just accepted: a request of
+     * the tab that read the tab's state before the acceptance is part of it.
+     */
+    boolean justAccepted(String tabKey, String userId) {
+        return store.contains(usedKey(tabKey, userId));
+    }
+
     /** Forgets the live code of {@code tabKey}, if any. */
     void discard(String tabKey) {
-        store.remove(codeKey(tabKey));
+        Map<String, String> code = store.remove(codeKey(tabKey));
+        if (code != null) {
+            store.remove(usedKey(tabKey, code.get(USER)));
+        }
     }
 
     private static String codeKey(String tabKey) {
         return "code:" + tabKey;
+    }
+
+    private static String usedKey(String tabKey, String userId) {
+        return "used:" + tabKey + ":" + userId;
     }
 
     private static String hash(byte[] salt, String code) {

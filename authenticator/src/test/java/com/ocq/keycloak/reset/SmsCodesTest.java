@@ -55,7 +55,21 @@ class SmsCodesTest {
         void givenTheRightCodeThenItIsAcceptedOnceOnly() {
             String code = issue();
             assertThat(codes.verify(TAB, code, USER, PHONE, 5, 300)).isEqualTo(Verdict.ACCEPTED);
-            assertThat(codes.verify(TAB, code, USER, PHONE, 5, 300)).isEqualTo(Verdict.EXPIRED);
+            // A copy of the request (double click, retry on another node) that read the tab's state
+            // before the use: it says the tab passed, never accepts the code a second time.
+            assertThat(codes.verify(TAB, code, USER, PHONE, 5, 300)).as("a copy racing the accepted entry")
+                    .isEqualTo(Verdict.TAB_PASSED);
+            assertThat(codes.verify(TAB, code, "another-user", PHONE, 5, 300)).as("for another user").isEqualTo(Verdict.EXPIRED);
+            store.advance(SmsCodes.RACE_WINDOW_SECONDS);
+            assertThat(codes.verify(TAB, code, USER, PHONE, 5, 300)).as("after the race window").isEqualTo(Verdict.EXPIRED);
+        }
+
+        @Test
+        void givenAUsedCodeThenANewCodeOfTheTabIsAcceptedAsItsOwn() {
+            assertThat(codes.verify(TAB, issue(), USER, PHONE, 5, 300)).isEqualTo(Verdict.ACCEPTED);
+            String next = issue();
+            assertThat(codes.verify(TAB, wrong(next), USER, PHONE, 5, 300)).isEqualTo(Verdict.WRONG);
+            assertThat(codes.verify(TAB, next, USER, PHONE, 5, 300)).isEqualTo(Verdict.ACCEPTED);
         }
 
         @Test
@@ -102,6 +116,8 @@ class SmsCodesTest {
                     verdicts.add(f.get());
                 }
                 assertThat(verdicts).filteredOn(v -> v == Verdict.ACCEPTED).hasSize(1);
+                assertThat(verdicts).as("the others: copies of the tab's accepted entry").containsOnly(Verdict.ACCEPTED,
+                        Verdict.TAB_PASSED);
             } finally {
                 pool.shutdownNow();
             }

@@ -79,12 +79,6 @@ final class ContainerRuntime implements KeycloakRuntime {
     }
 
     @Override
-    public String logTail(int lines) {
-        List<String> all = log().lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    @Override
     public String log() {
         return container.getLogs();
     }

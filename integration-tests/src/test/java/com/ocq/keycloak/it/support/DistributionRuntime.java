@@ -154,12 +154,6 @@ final class DistributionRuntime implements KeycloakRuntime {
     }
 
     @Override
-    public String logTail(int lines) {
-        List<String> all = log().lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    }
-
-    @Override
     public void close() {
         if (admin != null) {
             admin.close();

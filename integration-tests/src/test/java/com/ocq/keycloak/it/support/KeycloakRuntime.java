@@ -19,7 +19,10 @@ public interface KeycloakRuntime extends AutoCloseable {
     String adminPassword();
 
     /** The last lines the server wrote, for a failing test's report. */
-    String logTail(int lines);
+    default String logTail(int lines) {
+        java.util.List<String> all = log().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
 
     /** Everything the server wrote so far. */
     String log();

@@ -36,6 +36,8 @@ public final class ResetFlowClient {
     private OcqWebApp app;
     private final String clientIp;
     private HttpResponse<String> last;
+    /** Where this tab's next requests go (a cluster node); null: wherever the page's URLs point. */
+    private volatile KeycloakRuntime node;
 
     /** A tab of an employee with an address of its own (as the trusted proxy reports it), so per-IP limits stay out of the way. */
     public ResetFlowClient(KeycloakRuntime keycloak) {
@@ -58,6 +60,24 @@ public final class ResetFlowClient {
 
     public String clientIp() {
         return clientIp;
+    }
+
+    /**
+     * Sends this tab's next requests to {@code node} of a cluster (as a load balancer without
+     * sticky sessions would), whatever server the page's URLs name; the cookies stay the tab's.
+     * Null goes back to following the page's URLs.
+     */
+    public ResetFlowClient via(KeycloakRuntime node) {
+        this.node = node;
+        return this;
+    }
+
+    /** {@code uri} with the scheme, host and port of {@code node}'s base URL; {@code uri} itself when null. */
+    public static URI on(KeycloakRuntime node, URI uri) {
+        if (node == null) {
+            return uri;
+        }
+        return URI.create(node.baseUrl() + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     /** The app this tab signs in to (its callback server starts on first use). */
@@ -158,7 +178,7 @@ public final class ResetFlowClient {
     }
 
     public HttpResponse<String> postTo(URI uri, Map<String, String> fields) {
-        return send(formPost(uri, fields));
+        return send(formPost(on(node, uri), fields));
     }
 
     /**
@@ -166,10 +186,20 @@ public final class ResetFlowClient {
      * click or a script would), waits for every answer and returns them; the current page stays.
      */
     public List<HttpResponse<String>> postConcurrently(String formId, Map<String, String> fields, int copies) {
-        HttpRequest request = formPost(last.uri().resolve(action(formId)), fields);
+        return postConcurrently(formId, fields, copies, java.util.Collections.singletonList(node));
+    }
+
+    /**
+     * As {@link #postConcurrently(String, Map, int)}, copy {@code i} going to
+     * {@code nodes.get(i % nodes.size())}: one tab's double click landing on every node of a cluster.
+     */
+    public List<HttpResponse<String>> postConcurrently(String formId, Map<String, String> fields, int copies,
+            List<? extends KeycloakRuntime> nodes) {
+        URI action = last.uri().resolve(action(formId));
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < copies; i++) {
+            HttpRequest request = formPost(on(nodes.get(i % nodes.size()), action), fields);
             answers.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     go.await();
@@ -192,7 +222,7 @@ public final class ResetFlowClient {
     }
 
     public HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).header("X-Forwarded-For", clientIp).GET().build());
+        return send(HttpRequest.newBuilder(on(node, uri)).header("X-Forwarded-For", clientIp).GET().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
