@@ -38,6 +38,9 @@ public final class ResetFlowClient {
     private HttpResponse<String> last;
     /** Where this tab's next requests go (a cluster node); null: wherever the page's URLs point. */
     private volatile KeycloakRuntime node;
+    private java.util.function.Consumer<HttpResponse<String>> observer = response -> {
+    };
+    private Duration requestTimeout;
 
     /** A tab of an employee with an address of its own (as the trusted proxy reports it), so per-IP limits stay out of the way. */
     public ResetFlowClient(KeycloakRuntime keycloak) {
@@ -56,6 +59,16 @@ public final class ResetFlowClient {
     public static String newClientIp() {
         int n = NEXT_IP.incrementAndGet();
         return "10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
+    }
+
+    /**
+     * Hands every answer this tab receives to {@code observer} (the redirects it followed are the
+     * answer's {@code previousResponse()} chain) and gives up on any request after {@code timeout}.
+     */
+    public ResetFlowClient observe(java.util.function.Consumer<HttpResponse<String>> observer, Duration timeout) {
+        this.observer = observer;
+        this.requestTimeout = timeout;
+        return this;
     }
 
     public String clientIp() {
@@ -217,17 +230,22 @@ public final class ResetFlowClient {
         String body = new LinkedHashMap<>(fields).entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", clientIp)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return withTimeout(HttpRequest.newBuilder(uri)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", clientIp).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     public HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(on(node, uri)).header("X-Forwarded-For", clientIp).GET().build());
+        return send(withTimeout(HttpRequest.newBuilder(on(node, uri))).header("X-Forwarded-For", clientIp).GET().build());
+    }
+
+    private HttpRequest.Builder withTimeout(HttpRequest.Builder request) {
+        return requestTimeout == null ? request : request.timeout(requestTimeout);
     }
 
     private HttpResponse<String> send(HttpRequest request) {
         try {
             last = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            observer.accept(last);
             return last;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
