@@ -278,20 +278,38 @@ public final class Bench {
                         List.of(Population.closed(metric, form.getValue(), conc, perUser(integer("signin.flows"), conc))));
             }
         }
+        // Latency: the three forms interleaved in one phase (each flow picks one at random), so that
+        // whatever else runs on the machine weighs on all three alike; sequential phases measure CPU.
+        log("Sign-in with " + size + " users: latency, forms interleaved");
+        Supplier<ChainBuilder> mixed = () -> io.gatling.javaapi.core.CoreDsl.uniformRandomSwitch().on(
+                flows.signIn("latency.stock." + k, "ocq", STOCK_CLIENT, pick, Db::username),
+                flows.signIn("latency.phone." + k, "ocq", OCQ_CLIENT, pick, Db::nationalPhone),
+                flows.signIn("latency.username." + k, "ocq", OCQ_CLIENT, pick, Db::username));
+        gatling("signin-latency-" + k, List.of(Population.closed("latency." + k, mixed, conc,
+                perUser(3 * integer("signin.flows") * integer("rounds"), conc))));
+
         report.add("## a) Sign-in, " + size + " users in realm ocq (flows spread over users 1.." + pool + ", a user at most once per " + pool + " flows)");
+        report.add("");
+        report.add("CPU: each form in phases of its own (" + integer("rounds") + " rounds of stock, phone, username, "
+                + integer("signin.flows") + " flows each, " + conc + " at once, after " + integer("signin.warmup") + " warm-up flows per form):");
         report.add("");
         table(List.of("signin.stock." + k, "signin.phone." + k, "signin.username." + k),
                 Map.of("signin.stock." + k, "stock form (built-in browser flow), username",
                         "signin.phone." + k, "OCQ form, mobile number (national form)",
                         "signin.username." + k, "OCQ form, username"));
         report.add("");
-        report.add("Latency: one flow = the sign-in page (GET) + the form post answered by the redirect with a code; `post` = the post alone.");
+        report.add("Latency: the three forms interleaved in one phase (each flow picks a form at random, " + conc + " at once), so that"
+                + " other load on the machine weighs on all three alike. One flow = the sign-in page (GET) + the form post answered"
+                + " by the redirect with a code; `post` = the post alone.");
+        report.add("");
+        table(List.of("latency.stock." + k, "latency.phone." + k, "latency.username." + k),
+                Map.of("latency.stock." + k, "stock form (built-in browser flow), username",
+                        "latency.phone." + k, "OCQ form, mobile number (national form)",
+                        "latency.username." + k, "OCQ form, username"));
         report.add("");
         for (String form : List.of("phone", "username")) {
-            String m = "signin." + form + "." + k;
-            String s = "signin.stock." + k;
-            double ratio = cpuPerFlow(m) / cpuPerFlow(s);
-            double p95 = Stats.percentile(m, 95) - Stats.percentile(s, 95);
+            double ratio = cpuPerFlow("signin." + form + "." + k) / cpuPerFlow("signin.stock." + k);
+            double p95 = Stats.percentile("latency." + form + "." + k, 95) - Stats.percentile("latency.stock." + k, 95);
             verdict(ratio <= 1.05 && p95 <= 5, String.format(Locale.ROOT, "%s sign-in, %d users: CPU %.3f× stock (target ≤ 1.05), p95 %+.0f ms vs stock (target ≤ +5 ms)",
                     form.equals("phone") ? "mobile-number" : "username", size, ratio, p95));
         }
@@ -377,39 +395,42 @@ public final class Bench {
         double rate = Double.parseDouble(options.get("isolation.rate"));
         List<String[]> phases = List.of(new String[] {"baseline", "no reset traffic"}, new String[] {"slow", "reset traffic, gateway answers after 500 ms"},
                 new String[] {"hang", "reset traffic, gateway never answers"});
+        // The gateway phases keep reset traffic going for the whole sign-in phase, and a little
+        // longer: 1.3 times the first baseline phase. Rounds alternate baseline, slow, hang.
         Duration traffic = null;
-        for (String[] phase : phases) {
-            String metric = "isolation." + phase[0];
-            Supplier<ChainBuilder> signIn = () -> flows.signIn(metric, "ocq", STOCK_CLIENT, pick, Db::username);
-            List<Population> plan = new ArrayList<>();
-            plan.add(Population.closed(metric, signIn, conc, perUser(n, conc)));
-            switch (phase[0]) {
-                case "slow" -> gateway.delay(Duration.ofMillis(500));
-                case "hang" -> gateway.delay(FakeGateway.NEVER);
-                default -> gateway.delay(null);
+        for (int round = 0; round < integer("rounds"); round++) {
+            for (String[] phase : phases) {
+                String metric = "isolation." + phase[0];
+                Supplier<ChainBuilder> signIn = () -> flows.signIn(metric, "ocq", STOCK_CLIENT, pick, Db::username);
+                List<Population> plan = new ArrayList<>();
+                plan.add(Population.closed(metric, signIn, conc, perUser(n, conc)));
+                switch (phase[0]) {
+                    case "slow" -> gateway.delay(Duration.ofMillis(500));
+                    case "hang" -> gateway.delay(FakeGateway.NEVER);
+                    default -> gateway.delay(null);
+                }
+                if (!phase[0].equals("baseline")) {
+                    plan.add(Population.open("reset traffic " + phase[0], () -> flows.resetRequest("isolation.resets." + phase[0], "ocq", OCQ_CLIENT,
+                            this::nextResetUser, 0), rate, traffic));
+                }
+                log("Isolation, round " + round + ": " + phase[1]);
+                long start = System.nanoTime();
+                measure(metric, "isolation-" + phase[0] + "-" + round, plan);
+                if (traffic == null) {
+                    traffic = Duration.ofMillis(Math.max(5_000, (System.nanoTime() - start) / 1_000_000 * 13 / 10));
+                }
+                gateway.delay(null);
+                Thread.sleep(7_000); // hung sends time out (5 s) before the next phase
             }
-            if (traffic != null) {
-                plan.add(Population.open("reset traffic " + phase[0], () -> flows.resetRequest("isolation.resets." + phase[0], "ocq", OCQ_CLIENT,
-                        this::nextResetUser, 0), rate, traffic));
-            }
-            log("Isolation: " + phase[1]);
-            long start = System.nanoTime();
-            measure(metric, "isolation-" + phase[0], plan);
-            if (traffic == null) {
-                // the gateway phases keep reset traffic going for the whole sign-in phase, and a little longer
-                traffic = Duration.ofMillis(Math.max(5_000, (System.nanoTime() - start) / 1_000_000 * 13 / 10));
-            }
-            gateway.delay(null);
-            Thread.sleep(7_000); // hung sends time out (5 s) before the next phase
         }
         // with reset traffic in the same phase, the server's CPU is not the sign-ins' alone
         cpu.remove("isolation.slow");
         cpu.remove("isolation.hang");
         report.add("## c) Stock sign-in while reset traffic runs against a slow and a hanging SMS gateway");
         report.add("");
-        report.add(String.format(Locale.ROOT, "Stock sign-ins (%d flows, %d at once) alone, then with %.0f reset requests per second for %d s"
-                + " (the OCQ account step, each a new number), the gateway answering after 500 ms, then never (the sender gives up after 5 s).",
-                n, conc, rate, traffic.toSeconds()));
+        report.add(String.format(Locale.ROOT, "Stock sign-ins (%d flows per phase, %d at once) alone, then with %.0f reset requests per second for %d s"
+                + " (the OCQ account step, each a new number), the gateway answering after 500 ms, then never (the sender gives up after 5 s);"
+                + " %d rounds of the three phases, pooled.", n, conc, rate, traffic.toSeconds(), integer("rounds")));
         report.add("");
         table(List.of("isolation.baseline", "isolation.slow", "isolation.hang", "isolation.resets.slow", "isolation.resets.hang"),
                 Map.of("isolation.baseline", "stock sign-in, no reset traffic", "isolation.slow", "stock sign-in, gateway 500 ms",
