@@ -94,9 +94,10 @@ public final class ClusterNodes implements BeforeAllCallback, AfterAllCallback, 
         private final String id;
         private final Path home;
         private final Path logFile;
-        private final int httpPort = FreePorts.next();
-        private final int managementPort = FreePorts.next();
-        private final int clusterPort = FreePorts.next();
+        // Taken just before the node starts, so that other processes on the machine have less time to take them.
+        private int httpPort;
+        private int managementPort;
+        private int clusterPort;
         private Process process;
         private volatile Keycloak admin;
 
@@ -180,6 +181,9 @@ public final class ClusterNodes implements BeforeAllCallback, AfterAllCallback, 
         }
 
         private void start(boolean importRealm) throws IOException {
+            httpPort = FreePorts.next();
+            managementPort = FreePorts.next();
+            clusterPort = FreePorts.next();
             List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                     "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
                     "--http-management-port=" + managementPort, "--hostname-strict=false",
