@@ -98,7 +98,7 @@ final class ChangePassword implements RequiredActionProvider {
         event.detail(DETAIL_CURRENT_PASSWORD, askCurrent ? "verified" : "not_asked");
 
         String password = form.getFirst(FIELD_NEW);
-        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(session, realm, user, password, form.getFirst(FIELD_CONFIRM))
+        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(password, form.getFirst(FIELD_CONFIRM))
                 .or(() -> NewPasswords.store(user, password));
         if (rejection.isPresent()) {
             error(context, Errors.PASSWORD_REJECTED, rejection.get().message());

@@ -2,19 +2,15 @@ package com.ocq.keycloak.password;
 
 import java.util.Optional;
 
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.policy.PasswordPolicyManagerProvider;
-import org.keycloak.policy.PolicyError;
 import org.keycloak.services.messages.Messages;
 
 /**
- * A new password typed twice, checked against the realm's policy (Keycloak's
- * {@link PasswordPolicyManagerProvider}) and stored: what every OCQ screen that sets a password
+ * A new password typed twice, checked against the realm's policy (by Keycloak's password
+ * provider, once, as it stores it) and stored: what every OCQ screen that sets a password
  * shares. Errors are Keycloak's own message keys and parameters, so they read like Keycloak's.
  */
 public final class NewPasswords {
@@ -34,8 +30,13 @@ public final class NewPasswords {
         }
     }
 
-    /** The first reason the realm refuses {@code password} (typed again as {@code confirm}) for {@code user}, if any. */
-    public static Optional<Rejection> check(KeycloakSession session, RealmModel realm, UserModel user, String password, String confirm) {
+    /**
+     * The form's own reasons to refuse {@code password} (typed again as {@code confirm}): missing,
+     * absurdly long, or the two entries differ. The realm's policy is {@link #store}'s: Keycloak's
+     * password provider checks it when storing, and checking it here as well would hash the
+     * password against the history (passwordHistory) twice.
+     */
+    public static Optional<Rejection> check(String password, String confirm) {
         if (password == null || password.isEmpty()) {
             return Optional.of(new Rejection(Messages.MISSING_PASSWORD, new Object[] {}, false));
         }
@@ -45,14 +46,14 @@ public final class NewPasswords {
         if (!password.equals(confirm)) {
             return Optional.of(new Rejection(Messages.NOTMATCH_PASSWORD, new Object[] {}, true));
         }
-        PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
-        if (policy != null) {
-            return Optional.of(new Rejection(policy.getMessage(), policy.getParameters(), false));
-        }
         return Optional.empty();
     }
 
-    /** Stores {@code password} as the user's (not temporary); the credential provider may still refuse it. */
+    /**
+     * Stores {@code password} as the user's (not temporary), or says why the realm's policy refuses
+     * it: Keycloak's password provider validates the policy before it writes anything, and its
+     * reasons are Keycloak's own message keys and parameters.
+     */
     public static Optional<Rejection> store(UserModel user, String password) {
         try {
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));

@@ -61,7 +61,7 @@ final class NewPasswordAuthenticator extends ResetStep {
         RealmModel realm = context.getRealm();
         KeycloakSession session = context.getSession();
 
-        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(session, realm, user, password, confirm);
+        Optional<NewPasswords.Rejection> rejection = NewPasswords.check(password, confirm);
         if (rejection.isEmpty()) {
             // One verified code, one new password: of concurrent submissions of this form (a double
             // click, copies on several cluster nodes) exactly one takes the tab's right to set it.
