@@ -39,6 +39,8 @@ import io.gatling.javaapi.core.ChainBuilder;
  */
 public final class Bench {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Bench.class);
+
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
     static {
         DEFAULTS.put("sizes", "1000,100000");          // users in realm ocq, one sign-in phase per size
@@ -155,8 +157,7 @@ public final class Bench {
         report.addAll(verdicts);
         String text = String.join("\n", report) + "\n";
         Files.writeString(output.resolve("results.md"), text, StandardCharsets.UTF_8);
-        System.out.println("\n==================== BENCHMARK RESULTS ====================\n" + text);
-        System.out.println("(also in " + output.resolve("results.md") + ")");
+        LOG.info("\n==================== BENCHMARK RESULTS ====================\n{}(also in {})", text, output.resolve("results.md"));
         return 0;
     }
 
@@ -594,7 +595,7 @@ public final class Bench {
     }
 
     private static void log(String s) {
-        System.out.println("[bench " + Instant.now() + "] " + s);
+        LOG.info(s);
     }
 
     private static String exec(String... command) throws IOException, InterruptedException {

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 
 import com.ocq.keycloak.sms.testing.FakeGateway;
 
@@ -90,21 +88,19 @@ public final class ClusterNodes implements BeforeAllCallback, AfterAllCallback, 
     }
 
     /** One node of the cluster: a {@link KeycloakRuntime} a {@link ResetFlowClient} can be pointed at. */
-    public final class Node implements KeycloakRuntime {
+    public final class Node extends LocalRuntime {
         private final String id;
         private final Path home;
-        private final Path logFile;
         // Taken just before the node starts, so that other processes on the machine have less time to take them.
         private int httpPort;
         private int managementPort;
         private int clusterPort;
         private Process process;
-        private volatile Keycloak admin;
 
         private Node(String id) {
+            super(ClusterNodes.this.dir.resolve("node-" + id + ".log"), ClusterNodes.this.adminPassword);
             this.id = id;
             this.home = dir.resolve("keycloak-" + id);
-            this.logFile = dir.resolve("node-" + id + ".log");
         }
 
         public String id() {
@@ -121,37 +117,9 @@ public final class ClusterNodes implements BeforeAllCallback, AfterAllCallback, 
             return "http://127.0.0.1:" + managementPort;
         }
 
-        @Override
-        public Keycloak admin() {
-            if (admin == null) {
-                synchronized (this) {
-                    if (admin == null) {
-                        admin = KeycloakBuilder.builder().serverUrl(baseUrl()).realm("master").clientId("admin-cli")
-                                .username(adminUsername()).password(adminPassword).build();
-                    }
-                }
-            }
-            return admin;
-        }
 
-        @Override
-        public String adminUsername() {
-            return "admin";
-        }
 
-        @Override
-        public String adminPassword() {
-            return adminPassword;
-        }
 
-        @Override
-        public String log() {
-            try {
-                return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
-            } catch (IOException e) {
-                return "(log unreadable: " + e + ")";
-            }
-        }
 
         public boolean alive() {
             return process != null && process.isAlive();
@@ -173,10 +141,7 @@ public final class ClusterNodes implements BeforeAllCallback, AfterAllCallback, 
 
         @Override
         public void close() {
-            if (admin != null) {
-                admin.close();
-                admin = null;
-            }
+            closeAdmin();
             kill();
         }
 

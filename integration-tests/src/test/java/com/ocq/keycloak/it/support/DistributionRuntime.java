@@ -16,27 +16,23 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.keycloak.admin.client.Keycloak;
-import org.keycloak.admin.client.KeycloakBuilder;
 
 /**
  * The stock Keycloak distribution from Maven Central (unpacked by Maven), with the built jar in
  * {@code providers/}, the OCQ realm and the demo employees imported, started in dev mode on free
  * loopback ports.
  */
-final class DistributionRuntime implements KeycloakRuntime {
+final class DistributionRuntime extends LocalRuntime {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Process process;
-    private final Path logFile;
     private final String baseUrl;
-    private final String adminPassword = "it-" + UUID.randomUUID();
-    private volatile Keycloak admin;
 
     private final String managementUrl;
 
     DistributionRuntime(ServerSetup setup) {
+        super(ItConfig.outputDir().resolve("keycloak-server.log"), "it-" + UUID.randomUUID());
         Path home = ItConfig.keycloakHome();
         if (!Files.isRegularFile(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("No Keycloak distribution at " + home + " (Maven unpacks it in pre-integration-test)");
@@ -46,7 +42,6 @@ final class DistributionRuntime implements KeycloakRuntime {
         int managementPort = FreePorts.next();
         baseUrl = "http://127.0.0.1:" + httpPort;
         managementUrl = "http://127.0.0.1:" + managementPort;
-        logFile = ItConfig.outputDir().resolve("keycloak-server.log");
 
         List<String> command = new ArrayList<>(List.of(
                 "bash", home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -60,7 +55,7 @@ final class DistributionRuntime implements KeycloakRuntime {
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
         builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername());
-        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword());
         builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1g");
         builder.environment().putAll(setup.env());
         try {
@@ -121,43 +116,13 @@ final class DistributionRuntime implements KeycloakRuntime {
         return managementUrl;
     }
 
-    @Override
-    public Keycloak admin() {
-        if (admin == null) {
-            synchronized (this) {
-                if (admin == null) {
-                    admin = KeycloakBuilder.builder().serverUrl(baseUrl).realm("master").clientId("admin-cli")
-                            .username(adminUsername()).password(adminPassword).build();
-                }
-            }
-        }
-        return admin;
-    }
 
-    @Override
-    public String adminUsername() {
-        return "admin";
-    }
 
-    @Override
-    public String adminPassword() {
-        return adminPassword;
-    }
 
-    @Override
-    public String log() {
-        try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(server log unreadable: " + e + ")";
-        }
-    }
 
     @Override
     public void close() {
-        if (admin != null) {
-            admin.close();
-        }
+        closeAdmin();
         stopProcess();
     }
 
