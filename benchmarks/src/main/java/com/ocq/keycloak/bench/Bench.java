@@ -39,8 +39,6 @@ import io.gatling.javaapi.core.ChainBuilder;
  */
 public final class Bench {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Bench.class);
-
     static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
     static {
         DEFAULTS.put("sizes", "1000,100000");          // users in realm ocq, one sign-in phase per size
@@ -157,7 +155,8 @@ public final class Bench {
         report.addAll(verdicts);
         String text = String.join("\n", report) + "\n";
         Files.writeString(output.resolve("results.md"), text, StandardCharsets.UTF_8);
-        LOG.info("\n==================== BENCHMARK RESULTS ====================\n{}(also in {})", text, output.resolve("results.md"));
+        System.out.println("\n==================== BENCHMARK RESULTS ====================\n" + text);
+        System.out.println("(also in " + output.resolve("results.md") + ")");
         return 0;
     }
 
@@ -594,8 +593,13 @@ public final class Bench {
         return size % 1000 == 0 ? size / 1000 + "k" : String.valueOf(size);
     }
 
+    /**
+     * The benchmark is a command whose output is its report, so it writes to standard output. Not
+     * through a logger: Gatling's engine, started once per phase in this JVM, reconfigures logback
+     * and silenced the benchmark's own logger after the first phase (tried).
+     */
     private static void log(String s) {
-        LOG.info(s);
+        System.out.println("[bench " + Instant.now() + "] " + s);
     }
 
     private static String exec(String... command) throws IOException, InterruptedException {
