@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -205,34 +199,12 @@ class ClusterIT {
 
     @Test
     @Order(6)
-    void aHundredTabsAskingForOneNumberAtOnceOnBothNodesSendExactlyOneSms() throws Exception {
+    void aHundredTabsAskingForOneNumberAtOnceOnBothNodesSendExactlyOneSms() {
         Employee e = employee();
-        ExecutorService pool = Executors.newFixedThreadPool(32);
-        try {
-            List<Future<ResetFlowClient>> started = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                Node node = CLUSTER.nodes().get(i % 2);
-                started.add(pool.submit(() -> new ResetFlowClient(node).via(node).start()));
-            }
-            List<ResetFlowClient> tabs = new ArrayList<>();
-            for (Future<ResetFlowClient> tab : started) {
-                tabs.add(tab.get(60, TimeUnit.SECONDS));
-            }
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<HttpResponse<String>>> pages = new ArrayList<>();
-            for (ResetFlowClient tab : tabs) {
-                pages.add(pool.submit(() -> {
-                    go.await();
-                    return tab.submitAccount(e.national());
-                }));
-            }
-            go.countDown();
-            for (Future<HttpResponse<String>> page : pages) {
-                assertThat(page.get(60, TimeUnit.SECONDS).body()).contains("ocq-sms-code-form");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<ResetFlowClient> tabs = ResetFlowClient.startTabs(100, i -> new ResetFlowClient(CLUSTER.nodes().get(i % 2))
+                .via(CLUSTER.nodes().get(i % 2)));
+        assertThat(ResetFlowClient.submitAccountAtOnce(tabs, e.national()))
+                .allSatisfy(page -> assertThat(page.body()).contains("ocq-sms-code-form"));
         assertThat(Sms.countAfter(CLUSTER.gateway(), e.phone(), CODE, SETTLE)).isEqualTo(1);
     }
 

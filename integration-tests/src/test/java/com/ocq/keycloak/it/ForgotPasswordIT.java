@@ -1,6 +1,7 @@
 package com.ocq.keycloak.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,17 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import com.ocq.keycloak.it.support.Employees;
@@ -45,11 +43,13 @@ class ForgotPasswordIT {
     private record Asked(Employee employee, ResetFlowClient tab, String code) {
     }
 
+    private static final String CODE = "verification_code";
+
     private static Asked askForCode(KeycloakRuntime keycloak, ServerSetup setup, Function<Employee, String> typed) {
         Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
         ResetFlowClient tab = new ResetFlowClient(keycloak).start();
         tab.submitAccount(typed.apply(e));
-        return new Asked(e, tab, Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+        return new Asked(e, tab, Sms.code(Sms.await(setup.gateway(), e.phone(), CODE, 1)));
     }
 
     private static String wrong(String code) {
@@ -61,21 +61,19 @@ class ForgotPasswordIT {
 
         @Test
         void givenAPageReloadThenNoSecondSmsIsSent(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.national());
-            Sms.await(setup.gateway(), e.phone(), "verification_code", 1);
+            Asked asked = askForCode(keycloak, setup, Employee::national);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
             HttpResponse<String> again = tab.reload();
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(again.body()).contains("ocq-sms-code-form");
             tab.start().submitAccount(e.national());
-            assertThat(Sms.to(setup.gateway(), e.phone(), "verification_code")).as("nor a new tab within the cooldown").hasSize(1);
+            assertThat(Sms.to(setup.gateway(), e.phone(), CODE)).as("nor a new tab within the cooldown").hasSize(1);
         }
 
         @Test
         void givenFiveWrongCodesThenTheCodeIsDeadEvenForTheRightOne(KeycloakRuntime keycloak, ServerSetup setup) {
             Asked asked = askForCode(keycloak, setup, Employee::phone);
-            Employee e = asked.employee();
             ResetFlowClient tab = asked.tab();
             String code = asked.code();
             for (int i = 1; i <= 4; i++) {
@@ -87,22 +85,14 @@ class ForgotPasswordIT {
 
         @Test
         void givenACodeOfAnotherTabThenItIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tabA = new ResetFlowClient(keycloak).start();
-            tabA.submitAccount(e.username());
-            String codeA = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
-
-            Employee other = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tabB = new ResetFlowClient(keycloak).start();
-            tabB.submitAccount(other.username());
-            Sms.await(setup.gateway(), other.phone(), "verification_code", 1);
-            assertThat(tabB.submitCode(codeA).body()).doesNotContain("ocq-new-password-form");
+            Asked a = askForCode(keycloak, setup, Employee::username);
+            Asked b = askForCode(keycloak, setup, Employee::username);
+            assertThat(b.tab().submitCode(a.code()).body()).doesNotContain("ocq-new-password-form");
         }
 
         @Test
         void givenTheRightCodeTwiceThenOnlyTheFirstIsAccepted(KeycloakRuntime keycloak, ServerSetup setup) {
             Asked asked = askForCode(keycloak, setup, Employee::phone);
-            Employee e = asked.employee();
             ResetFlowClient tab = asked.tab();
             String code = asked.code();
             String codeAction = tab.action("ocq-sms-code-form");
@@ -114,28 +104,26 @@ class ForgotPasswordIT {
 
         @Test
         void givenTheNumberChangedAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            Asked asked = askForCode(keycloak, setup, Employee::username);
-            Employee e = asked.employee();
-            ResetFlowClient tab = asked.tab();
-            String code = asked.code();
-            var user = keycloak.admin().realm(ItConfig.REALM).users().get(e.id());
-            UserRepresentation rep = user.toRepresentation();
-            rep.singleAttribute("phoneNumber", "+8613699999" + e.phone().substring(e.phone().length() - 3));
-            user.update(rep);
-            assertThat(tab.submitCode(code).body()).doesNotContain("ocq-new-password-form");
+            String page = codeAfterAnAdminChange(keycloak, setup, rep -> {
+                String phone = rep.firstAttribute("phoneNumber");
+                rep.singleAttribute("phoneNumber", "+8613699999" + phone.substring(phone.length() - 3));
+            });
+            assertThat(page).doesNotContain("ocq-new-password-form");
         }
 
         @Test
         void givenTheUserWasDisabledAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
+            assertThat(codeAfterAnAdminChange(keycloak, setup, rep -> rep.setEnabled(false))).doesNotContain("ocq-new-password-form");
+        }
+
+        /** The page answering the right code, entered after an admin changed the employee by {@code change} since it was sent. */
+        private String codeAfterAnAdminChange(KeycloakRuntime keycloak, ServerSetup setup, Consumer<UserRepresentation> change) {
             Asked asked = askForCode(keycloak, setup, Employee::username);
-            Employee e = asked.employee();
-            ResetFlowClient tab = asked.tab();
-            String code = asked.code();
-            var user = keycloak.admin().realm(ItConfig.REALM).users().get(e.id());
+            var user = keycloak.admin().realm(ItConfig.REALM).users().get(asked.employee().id());
             UserRepresentation rep = user.toRepresentation();
-            rep.setEnabled(false);
+            change.accept(rep);
             user.update(rep);
-            assertThat(tab.submitCode(code).body()).doesNotContain("ocq-new-password-form");
+            return asked.tab().submitCode(asked.code()).body();
         }
     }
 
@@ -158,10 +146,10 @@ class ForgotPasswordIT {
 
         @Test
         void givenAnUnknownNumberThenItsWrongCodesAnswerLikeARealOnes(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient real = new ResetFlowClient(keycloak).start();
-            real.submitAccount(e.phone());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            Asked asked = askForCode(keycloak, setup, Employee::phone);
+            Employee e = asked.employee();
+            ResetFlowClient real = asked.tab();
+            String code = asked.code();
             ResetFlowClient unknown = new ResetFlowClient(keycloak).start();
             unknown.submitAccount("+8613511112222");
             for (int i = 1; i <= 6; i++) {
@@ -192,16 +180,19 @@ class ForgotPasswordIT {
 
         @Test
         void givenAPostStraightToTheNewPasswordStepThenNoPasswordChanges(KeycloakRuntime keycloak, ServerSetup setup) {
-            Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-            tab.submitAccount(e.username());
-            Sms.await(setup.gateway(), e.phone(), "verification_code", 1);
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Asked asked = askForCode(keycloak, setup, Employee::username);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            List<CredentialRepresentation> before = realm.users().get(e.id()).credentials();
             // The code form's action with the new-password fields: the server must not take them.
             tab.postTo(tab.last().uri().resolve(tab.action("ocq-sms-code-form")),
                     Map.of("password-new", "Hijacked-pass-2026", "password-confirm", "Hijacked-pass-2026"));
             assertThat(tab.last().body()).doesNotContain("ocq-new-password-form").doesNotContain("密码已重置");
-            assertThat(keycloak.admin().realm(ItConfig.REALM).users().get(e.id()).credentials())
-                    .allSatisfy(c -> assertThat(c.getCreatedDate()).isNotNull());
+            assertThat(realm.users().get(e.id()).credentials()).as("the stored password").extracting(CredentialRepresentation::getId,
+                    CredentialRepresentation::getCreatedDate).isEqualTo(before.stream().map(c -> tuple(
+                            c.getId(), c.getCreatedDate())).toList());
+            assertThat(Events.of(realm, e.id(), "UPDATE_PASSWORD")).isEmpty();
         }
 
         @Test
@@ -212,7 +203,7 @@ class ForgotPasswordIT {
             ResetFlowClient tab = new ResetFlowClient(keycloak).start();
             URI accountAction = tab.last().uri().resolve(tab.action("kc-reset-password-form"));
             tab.submitAccount(e.username());
-            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1));
+            String code = Sms.code(Sms.await(setup.gateway(), e.phone(), CODE, 1));
             URI codeAction = tab.last().uri().resolve(tab.action("ocq-sms-code-form"));
 
             HttpResponse<String> replayed = tab.postTo(accountAction, Map.of("username", other.username()));
@@ -221,7 +212,7 @@ class ForgotPasswordIT {
             HttpResponse<String> tabless = tab.postTo(noTab, Map.of("code", code));
             assertThat(tabless.statusCode()).isLessThan(500);
             assertThat(tabless.body()).doesNotContain("ocq-new-password-form");
-            assertThat(Sms.countAfter(setup.gateway(), other.phone(), "verification_code", Duration.ofMillis(1500)))
+            assertThat(Sms.countAfter(setup.gateway(), other.phone(), CODE, Duration.ofMillis(1500)))
                     .as("the replayed account step chose nobody new").isZero();
         }
 
@@ -267,7 +258,7 @@ class ForgotPasswordIT {
 
                 ResetFlowClient tab = new ResetFlowClient(keycloak).start();
                 tab.submitAccount(e.username());
-                tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+                tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), CODE, 1)));
                 HttpResponse<String> done = tab.submitNewPassword("Brand-new-pass-2026");
                 assertThat(done.body()).contains("密码已重置，请使用新密码登录。");
                 assertThat(realm.users().get(e.id()).getUserSessions()).as("every session ended").isEmpty();
@@ -286,7 +277,7 @@ class ForgotPasswordIT {
             ResetFlowClient tab = new ResetFlowClient(keycloak).start();
             List<HttpResponse<String>> pages = new ArrayList<>(List.of(tab.last()));
             pages.add(tab.submitAccount(e.username()));
-            pages.add(tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1))));
+            pages.add(tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), CODE, 1))));
             assertThat(pages.get(2).body()).contains("ocq-new-password-form");
             for (HttpResponse<String> page : pages) {
                 assertThat(page.headers().firstValue("Referrer-Policy")).as(page.uri().toString()).hasValue("no-referrer");
@@ -352,31 +343,12 @@ class ForgotPasswordIT {
         }
 
         @Test
-        void givenAHundredTabsAskingForOneNumberAtOnceThenExactlyOneSmsGoesOut(KeycloakRuntime keycloak, ServerSetup setup)
-                throws Exception {
+        void givenAHundredTabsAskingForOneNumberAtOnceThenExactlyOneSmsGoesOut(KeycloakRuntime keycloak, ServerSetup setup) {
             Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
-            List<ResetFlowClient> tabs = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                tabs.add(new ResetFlowClient(keycloak).start());
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(32);
-            try {
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<HttpResponse<String>>> pages = new ArrayList<>();
-                for (ResetFlowClient tab : tabs) {
-                    pages.add(pool.submit(() -> {
-                        go.await();
-                        return tab.submitAccount(e.national());
-                    }));
-                }
-                go.countDown();
-                for (Future<HttpResponse<String>> page : pages) {
-                    assertThat(page.get(60, TimeUnit.SECONDS).body()).contains("ocq-sms-code-form");
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            assertThat(Sms.countAfter(setup.gateway(), e.phone(), "verification_code", Duration.ofMillis(1500))).isEqualTo(1);
+            List<ResetFlowClient> tabs = ResetFlowClient.startTabs(100, i -> new ResetFlowClient(keycloak));
+            assertThat(ResetFlowClient.submitAccountAtOnce(tabs, e.national()))
+                    .allSatisfy(page -> assertThat(page.body()).contains("ocq-sms-code-form"));
+            assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, Duration.ofMillis(1500))).isEqualTo(1);
         }
     }
 
@@ -390,7 +362,7 @@ class ForgotPasswordIT {
             Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM), u -> u.getCredentials().add(app.credential()));
             ResetFlowClient tab = new ResetFlowClient(keycloak).start();
             tab.submitAccount(e.phone());
-            HttpResponse<String> otpPage = tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), "verification_code", 1)));
+            HttpResponse<String> otpPage = tab.submitCode(Sms.code(Sms.await(setup.gateway(), e.phone(), CODE, 1)));
             assertThat(otpPage.body()).contains("kc-otp-login-form").doesNotContain("ocq-new-password-form");
 
             HttpResponse<String> skipped = tab.postTo(tab.last().uri().resolve(tab.action("kc-otp-login-form")),

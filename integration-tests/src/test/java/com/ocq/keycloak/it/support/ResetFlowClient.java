@@ -14,13 +14,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * One browser tab of the sign-in and 忘记密码 flows at the HTTP level: its own cookies, following
@@ -224,6 +232,48 @@ public final class ResetFlowClient {
         }
         go.countDown();
         return answers.stream().map(f -> f.orTimeout(60, TimeUnit.SECONDS).join()).toList();
+    }
+
+    /** {@code count} tabs, the i-th made by {@code tab.apply(i)}, each at the account page ({@link #start()}), started on 32 threads. */
+    public static List<ResetFlowClient> startTabs(int count, IntFunction<ResetFlowClient> tab) {
+        return atOnce(IntStream.range(0, count).<Callable<ResetFlowClient>>mapToObj(i -> () -> tab.apply(i).start()).toList());
+    }
+
+    /**
+     * Every tab submits {@code account} at the same instant (32 threads released together), as many
+     * people or a script asking for one number at once; the answers in the tabs' order.
+     */
+    public static List<HttpResponse<String>> submitAccountAtOnce(List<ResetFlowClient> tabs, String account) {
+        return atOnce(tabs.stream().<Callable<HttpResponse<String>>>map(tab -> () -> tab.submitAccount(account)).toList());
+    }
+
+    private static <T> List<T> atOnce(List<Callable<T>> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(32, tasks.size())));
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> pending = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                pending.add(pool.submit(() -> {
+                    go.await();
+                    return task.call();
+                }));
+            }
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> result : pending) {
+                results.add(result.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a request took over 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private HttpRequest formPost(URI uri, Map<String, String> fields) {
