@@ -21,11 +21,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authorization.fgap.AdminPermissionsSchema;
 import org.keycloak.models.GroupModel;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import com.ocq.keycloak.sms.phone.PhoneNumbers;
 
@@ -34,21 +30,13 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
  * Every check is Keycloak's own admin permission on the user concerned, so fine-grained admin
  * permissions (v2) limit an administrator to the departments (groups) granted to them.
  */
-public final class EmployeesResource {
+public final class EmployeesResource extends RealmAdminResource {
 
     static final int PAGE_SIZE = 20;
     static final int MAX_PAGE_SIZE = 100;
 
-    private final KeycloakSession session;
-    private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
-
-    EmployeesResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
-        this.adminEvent = adminEvent;
+    EmployeesResource(RealmAdminResource parent) {
+        super(parent);
     }
 
     /**

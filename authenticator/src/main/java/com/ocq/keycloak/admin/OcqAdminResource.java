@@ -29,26 +29,18 @@ import com.ocq.keycloak.sms.SmsResult;
 import com.ocq.keycloak.sms.phone.PhoneNumbers;
 
 /** The resource behind {@code /admin/realms/{realm}/ocq}. */
-public final class OcqAdminResource {
+public final class OcqAdminResource extends RealmAdminResource {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final KeycloakSession session;
-    private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
-
     OcqAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
-        this.adminEvent = adminEvent;
+        super(session, realm, auth, adminEvent);
     }
 
     /** The employees: list and search, 重置帐号 ({@link EmployeesResource}). */
     @Path("users")
     public EmployeesResource users() {
-        return new EmployeesResource(session, realm, auth, adminEvent);
+        return new EmployeesResource(this);
     }
 
     /** Body of {@link #testSms}: a number in any written form, optional senders and regions. */

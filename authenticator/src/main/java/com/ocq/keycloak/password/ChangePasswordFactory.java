@@ -14,7 +14,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.userprofile.ValidationException;
 import org.keycloak.validate.ValidationError;
 
-import com.ocq.keycloak.OcqProviderFactory;
+import com.ocq.keycloak.SingletonProviderFactory;
 
 /**
  * Registers {@link ChangePassword} under Keycloak's own required-action id {@value #PROVIDER_ID}, so
@@ -23,12 +23,10 @@ import com.ocq.keycloak.OcqProviderFactory;
  * factory per SPI and id: the one with the higher {@link #order()} ({@code ProviderManager.compareFactories});
  * Keycloak's {@code UpdatePassword} has order 0.
  */
-public final class ChangePasswordFactory implements RequiredActionFactory, OcqProviderFactory<RequiredActionProvider> {
+public final class ChangePasswordFactory extends SingletonProviderFactory<RequiredActionProvider> implements RequiredActionFactory {
 
     public static final String PROVIDER_ID = UserModel.RequiredAction.UPDATE_PASSWORD.name();
     static final int ORDER = 100;
-
-    private static final ChangePassword INSTANCE = new ChangePassword();
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
             .property()
@@ -41,14 +39,8 @@ public final class ChangePasswordFactory implements RequiredActionFactory, OcqPr
             .add()
             .build();
 
-    @Override
-    public RequiredActionProvider create(KeycloakSession session) {
-        return INSTANCE;
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+    public ChangePasswordFactory() {
+        super(PROVIDER_ID, new ChangePassword());
     }
 
     @Override
