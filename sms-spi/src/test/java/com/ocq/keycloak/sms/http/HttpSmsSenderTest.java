@@ -1,10 +1,10 @@
 package com.ocq.keycloak.sms.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.ocq.keycloak.sms.testing.SenderTests.failure;
+import static com.ocq.keycloak.sms.testing.SenderTests.initialized;
+import static com.ocq.keycloak.sms.testing.SenderTests.timeoutFailure;
 
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +44,7 @@ import com.ocq.keycloak.sms.SmsSenderProvider;
 import com.ocq.keycloak.sms.SmsTexts;
 import com.ocq.keycloak.sms.testing.FakeGateway;
 import com.ocq.keycloak.sms.testing.FakeGateway.Answer;
-import com.ocq.keycloak.sms.testing.MapScope;
+import com.ocq.keycloak.sms.testing.SenderTests;
 
 class HttpSmsSenderTest {
 
@@ -90,9 +90,7 @@ class HttpSmsSenderTest {
     }
 
     static HttpSmsSenderProviderFactory factory(Map<String, String> options) {
-        HttpSmsSenderProviderFactory factory = new HttpSmsSenderProviderFactory();
-        factory.init(new MapScope(options));
-        return factory;
+        return initialized(new HttpSmsSenderProviderFactory(), options);
     }
 
     static SmsSenderProvider sender(Map<String, String> options) {
@@ -136,12 +134,6 @@ class HttpSmsSenderTest {
         }
         return MessageDigest.isEqual(hex.toString().getBytes(StandardCharsets.US_ASCII),
                 signature.substring(3).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static SmsException failure(SmsSenderProvider sender, SmsMessage message) {
-        SmsException e = catchThrowableOfType(SmsException.class, () -> sender.send(message));
-        assertThat(e).as("send must fail with an SmsException").isNotNull();
-        return e;
     }
 
     static void assertSafe(SmsException e) {
@@ -404,16 +396,8 @@ class HttpSmsSenderTest {
         @Test
         void givenTheGatewayNeverAnswersThenASendFailsTemporarilyWithinTheTimeout() {
             gateway.answer(Answer.json(200, "{}").after(FakeGateway.NEVER));
-            HttpSmsSender sender = fixedSender("/sms", Duration.ofMillis(300));
 
-            long start = System.nanoTime();
-            SmsException e = failure(sender, code());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
-            assertSafe(e);
+            assertSafe(timeoutFailure(fixedSender("/sms", Duration.ofMillis(300)), code()));
         }
 
         @Test
@@ -434,9 +418,7 @@ class HttpSmsSenderTest {
 
         @Test
         void givenNoOptionsAtAllThenInitAndCreateDoNotThrow() {
-            HttpSmsSenderProviderFactory factory = new HttpSmsSenderProviderFactory();
-            assertThatCode(() -> factory.init(new MapScope(Map.of()))).doesNotThrowAnyException();
-            assertThatCode(() -> factory.create(null)).doesNotThrowAnyException();
+            HttpSmsSenderProviderFactory factory = SenderTests.startedWithoutOptions(new HttpSmsSenderProviderFactory());
             assertThat(factory.getOperationalInfo()).containsEntry("configured",
                     "false: SMS sender 'http' needs the option spi-ocq-sms-sender--http--url");
         }
@@ -536,9 +518,6 @@ class HttpSmsSenderTest {
     void theFactoryIsPublicFinalAndTheSenderPackagePrivateFinal() {
         assertThat(HttpSmsSenderProviderFactory.PROVIDER_ID).isEqualTo("http");
         assertThat(new HttpSmsSenderProviderFactory().getId()).isEqualTo("http");
-        assertThat(Modifier.isPublic(HttpSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isFinal(HttpSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isPublic(HttpSmsSender.class.getModifiers())).isFalse();
-        assertThat(Modifier.isFinal(HttpSmsSender.class.getModifiers())).isTrue();
+        SenderTests.assertPublicFactoryAndHiddenSender(HttpSmsSenderProviderFactory.class, HttpSmsSender.class);
     }
 }

@@ -1,10 +1,10 @@
 package com.ocq.keycloak.sms.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.ocq.keycloak.sms.testing.SenderTests.failure;
+import static com.ocq.keycloak.sms.testing.SenderTests.initialized;
+import static com.ocq.keycloak.sms.testing.SenderTests.timeoutFailure;
 
-import java.lang.reflect.Modifier;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ import com.ocq.keycloak.sms.SmsSenderProvider;
 import com.ocq.keycloak.sms.SmsTexts;
 import com.ocq.keycloak.sms.testing.FakeGateway;
 import com.ocq.keycloak.sms.testing.FakeGateway.Answer;
-import com.ocq.keycloak.sms.testing.MapScope;
+import com.ocq.keycloak.sms.testing.SenderTests;
 
 class TwilioSmsSenderTest {
 
@@ -74,9 +74,7 @@ class TwilioSmsSenderTest {
     }
 
     static TwilioSmsSenderProviderFactory factory(Map<String, String> options) {
-        TwilioSmsSenderProviderFactory factory = new TwilioSmsSenderProviderFactory();
-        factory.init(new MapScope(options));
-        return factory;
+        return initialized(new TwilioSmsSenderProviderFactory(), options);
     }
 
     static SmsSenderProvider sender(Map<String, String> options) {
@@ -104,12 +102,6 @@ class TwilioSmsSenderTest {
     static String basicCredentials(String header) {
         assertThat(header).startsWith("Basic ");
         return new String(Base64.getDecoder().decode(header.substring("Basic ".length())), StandardCharsets.UTF_8);
-    }
-
-    static SmsException failure(SmsSenderProvider sender, SmsMessage message) {
-        SmsException e = catchThrowableOfType(SmsException.class, () -> sender.send(message));
-        assertThat(e).as("send must fail with an SmsException").isNotNull();
-        return e;
     }
 
     static void assertSafe(SmsException e) {
@@ -393,16 +385,8 @@ class TwilioSmsSenderTest {
             gateway.answer(Answer.json(201, "{\"sid\":\"late\"}").after(FakeGateway.NEVER));
             Map<String, String> options = options();
             options.put("timeout", "300");
-            SmsSenderProvider sender = sender(options);
 
-            long start = System.nanoTime();
-            SmsException e = failure(sender, code());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
-            assertSafe(e);
+            assertSafe(timeoutFailure(sender(options), code()));
         }
 
         @Test
@@ -438,9 +422,7 @@ class TwilioSmsSenderTest {
 
         @Test
         void givenNoOptionsAtAllThenInitAndCreateDoNotThrow() {
-            TwilioSmsSenderProviderFactory factory = new TwilioSmsSenderProviderFactory();
-            assertThatCode(() -> factory.init(new MapScope(Map.of()))).doesNotThrowAnyException();
-            assertThatCode(() -> factory.create(null)).doesNotThrowAnyException();
+            TwilioSmsSenderProviderFactory factory = SenderTests.startedWithoutOptions(new TwilioSmsSenderProviderFactory());
             assertThat(factory.getOperationalInfo()).containsEntry("configured",
                     "false: SMS sender 'twilio' needs the option spi-ocq-sms-sender--twilio--account-sid");
         }
@@ -559,9 +541,6 @@ class TwilioSmsSenderTest {
     void theFactoryIsPublicFinalAndTheSenderPackagePrivateFinal() {
         assertThat(TwilioSmsSenderProviderFactory.PROVIDER_ID).isEqualTo("twilio");
         assertThat(new TwilioSmsSenderProviderFactory().getId()).isEqualTo("twilio");
-        assertThat(Modifier.isPublic(TwilioSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isFinal(TwilioSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isPublic(TwilioSmsSender.class.getModifiers())).isFalse();
-        assertThat(Modifier.isFinal(TwilioSmsSender.class.getModifiers())).isTrue();
+        SenderTests.assertPublicFactoryAndHiddenSender(TwilioSmsSenderProviderFactory.class, TwilioSmsSender.class);
     }
 }
