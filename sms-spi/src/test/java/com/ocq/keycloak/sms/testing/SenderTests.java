@@ -39,17 +39,35 @@ public final class SenderTests {
         return e;
     }
 
+    /** The exception of a send that must fail, permanently or not (worth another try), with this vendor code. */
+    public static SmsException failure(SmsSenderProvider sender, SmsMessage message, boolean permanent, String vendorCode) {
+        SmsException e = failure(sender, message);
+        assertThat(e.isPermanent()).as("permanent").isEqualTo(permanent);
+        assertThat(e.getVendorCode()).isEqualTo(vendorCode);
+        return e;
+    }
+
+    /**
+     * The failure of a send the configuration must refuse: permanent, naming {@code option} (a key
+     * or the option's full name), and before any request reached the gateway.
+     */
+    public static SmsException refusedNaming(FakeGateway gateway, SmsSenderProvider sender, SmsMessage message, String option) {
+        SmsException e = failure(sender, message);
+        assertThat(e.isPermanent()).as("permanent").isTrue();
+        assertThat(e.getMessage()).contains(option);
+        assertThat(gateway.requests()).isEmpty();
+        return e;
+    }
+
     /**
      * The failure of a send to a gateway that never answers, through a sender whose timeout is
      * 300 ms: temporary, {@code TIMEOUT}, and within the timeout (not the test's patience).
      */
     public static SmsException timeoutFailure(SmsSenderProvider sender, SmsMessage message) {
         long start = System.nanoTime();
-        SmsException e = failure(sender, message);
+        SmsException e = failure(sender, message, false, "TIMEOUT");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(e.isPermanent()).isFalse();
-        assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
         return e;
     }
