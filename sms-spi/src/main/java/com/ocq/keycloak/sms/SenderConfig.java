@@ -106,6 +106,15 @@ public final class SenderConfig {
     }
 
     /**
+     * The problem "the vault could not resolve this option", naming it and the kind of failure;
+     * never the exception's message, since nothing of a secret store's answer may reach a log.
+     */
+    public String unresolved(String key, RuntimeException e) {
+        return "SMS sender '" + providerId + "': the vault could not resolve " + option(key) + " ("
+                + e.getClass().getSimpleName() + ")";
+    }
+
+    /**
      * A secret: the option's value itself, or, when it is {@code vault:key}, the vault's entry
      * for the current realm; {@code null} when missing or when a vault reference cannot be
      * resolved (no realm, no entry), never the reference text itself. Never logged.

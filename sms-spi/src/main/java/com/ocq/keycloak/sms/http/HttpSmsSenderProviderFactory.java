@@ -116,8 +116,7 @@ public final class HttpSmsSenderProviderFactory extends GatewaySenderProviderFac
         try {
             secret = config.secret(session, "secret");
         } catch (RuntimeException e) {
-            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
-                    + config.option("secret") + " (" + e.getClass().getSimpleName() + ")");
+            return SmsSenderProvider.failing(config.unresolved("secret", e));
         }
         if (secret == null || secret.isBlank()) {
             return SmsSenderProvider.failing(config.missing("secret"));

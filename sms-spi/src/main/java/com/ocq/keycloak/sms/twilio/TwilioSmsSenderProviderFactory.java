@@ -103,8 +103,7 @@ public final class TwilioSmsSenderProviderFactory extends GatewaySenderProviderF
         try {
             secret = config.secret(session, secretKey);
         } catch (RuntimeException e) {
-            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
-                    + config.option(secretKey) + " (" + e.getClass().getSimpleName() + ")");
+            return SmsSenderProvider.failing(config.unresolved(secretKey, e));
         }
         if (secret == null || secret.isBlank()) {
             return SmsSenderProvider.failing(config.missing(secretKey));
