@@ -42,10 +42,24 @@ public final class SenderConfig {
     public String required(String key) {
         String value = get(key);
         if (value == null) {
-            throw new IllegalStateException("SMS sender '" + providerId + "' needs the option spi-" + SmsSenderSpi.NAME
-                    + "--" + providerId + "--" + key);
+            throw new IllegalStateException(missing(key));
         }
         return value;
+    }
+
+    /** The full name of an option of this sender, such as {@code spi-ocq-sms-sender--http--url}. */
+    public String option(String key) {
+        return "spi-" + SmsSenderSpi.NAME + "--" + providerId + "--" + key;
+    }
+
+    /** The problem "this sender needs the option", naming it (never its value). */
+    public String missing(String key) {
+        return "SMS sender '" + providerId + "' needs the option " + option(key);
+    }
+
+    /** The problem "this option is unusable", naming it and saying why (never quoting its value). */
+    public String invalid(String key, String why) {
+        return "SMS sender '" + providerId + "': the option " + option(key) + " " + why;
     }
 
     /** A comma-separated list, blanks dropped. */
@@ -89,6 +103,15 @@ public final class SenderConfig {
             throw new IllegalStateException("SMS sender '" + providerId + "': " + key + " must be an http(s) URL");
         }
         return uri;
+    }
+
+    /**
+     * The problem "the vault could not resolve this option", naming it and the kind of failure;
+     * never the exception's message, since nothing of a secret store's answer may reach a log.
+     */
+    public String unresolved(String key, RuntimeException e) {
+        return "SMS sender '" + providerId + "': the vault could not resolve " + option(key) + " ("
+                + e.getClass().getSimpleName() + ")";
     }
 
     /**

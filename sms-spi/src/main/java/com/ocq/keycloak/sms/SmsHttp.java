@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The HTTP client every vendor sender uses: hard connect and whole-call timeouts, and transport
  * failures turned into temporary {@link SmsException}s. One instance per sender factory.
@@ -19,6 +23,8 @@ public final class SmsHttp {
     /** Defaults of the issue: connect within 2 s, the whole call within 5 s. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
     private final Duration timeout;
@@ -47,6 +53,19 @@ public final class SmsHttp {
     public record Response(int status, String body, Map<String, java.util.List<String>> headers) {
         public boolean is2xx() {
             return status >= 200 && status < 300;
+        }
+
+        /** The body as a JSON object, or null when it is empty, not JSON or not an object. */
+        public JsonNode jsonObject() {
+            if (body == null || body.isBlank()) {
+                return null;
+            }
+            try {
+                JsonNode node = JSON.readTree(body);
+                return node != null && node.isObject() ? node : null;
+            } catch (JsonProcessingException e) {
+                return null;
+            }
         }
     }
 

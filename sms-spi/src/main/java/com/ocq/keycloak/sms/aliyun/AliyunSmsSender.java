@@ -146,7 +146,7 @@ final class AliyunSmsSender implements SmsSenderProvider {
     }
 
     private String result(SmsHttp.Response response, SmsMessage message) throws SmsException {
-        JsonNode body = parse(response.body());
+        JsonNode body = response.jsonObject();
         String code = safe(body == null ? null : body.path("Code").asText(null));
         String to = PhoneNumbers.mask(message.phoneNumber());
         if (code == null) {
@@ -207,15 +207,6 @@ final class AliyunSmsSender implements SmsSenderProvider {
             return JSON.writeValueAsString(params);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the template parameters", e);
-        }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode node = body == null ? null : JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
-            return null;
         }
     }
 

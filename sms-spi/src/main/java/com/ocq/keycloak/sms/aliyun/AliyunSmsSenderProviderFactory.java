@@ -4,22 +4,17 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
+import com.ocq.keycloak.sms.GatewaySenderProviderFactory;
 import com.ocq.keycloak.sms.SenderConfig;
-import com.ocq.keycloak.sms.SmsHttp;
 import com.ocq.keycloak.sms.SmsPurpose;
 import com.ocq.keycloak.sms.SmsSenderProvider;
-import com.ocq.keycloak.sms.SmsSenderProviderFactory;
-import com.ocq.keycloak.sms.Version;
 
 /**
  * The {@value #PROVIDER_ID} sender: Alibaba Cloud SMS (Dysms {@code SendSms}). Options, all under
@@ -30,7 +25,7 @@ import com.ocq.keycloak.sms.Version;
  * {@code connect-timeout} and {@code timeout} (ms). A missing option never breaks start-up: sends
  * fail permanently, naming it.
  */
-public final class AliyunSmsSenderProviderFactory implements SmsSenderProviderFactory, ServerInfoAwareProviderFactory {
+public final class AliyunSmsSenderProviderFactory extends GatewaySenderProviderFactory {
 
     public static final String PROVIDER_ID = "aliyun";
     public static final String DEFAULT_ENDPOINT = "https://dysmsapi.aliyuncs.com";
@@ -45,8 +40,6 @@ public final class AliyunSmsSenderProviderFactory implements SmsSenderProviderFa
     private final Clock clock;
     private final Supplier<String> nonces;
 
-    private SenderConfig config;
-    private SmsHttp http;
     private URI endpoint;
     private String accessKeyId;
     private String signName;
@@ -58,14 +51,13 @@ public final class AliyunSmsSenderProviderFactory implements SmsSenderProviderFa
 
     /** For tests: a fixed clock and nonce make the signed request predictable. */
     AliyunSmsSenderProviderFactory(Clock clock, Supplier<String> nonces) {
+        super(PROVIDER_ID);
         this.clock = clock;
         this.nonces = nonces;
     }
 
     @Override
-    public void init(Config.Scope scope) {
-        config = new SenderConfig(scope, PROVIDER_ID);
-        http = SmsHttp.from(config);
+    protected void configure(SenderConfig config) {
         try {
             endpoint = config.uri(ENDPOINT, DEFAULT_ENDPOINT);
             if (endpoint.getHost() == null) {
@@ -92,35 +84,27 @@ public final class AliyunSmsSenderProviderFactory implements SmsSenderProviderFa
     public SmsSenderProvider create(KeycloakSession session) {
         String secret;
         try {
-            secret = config.secret(session, ACCESS_KEY_SECRET);
+            secret = config().secret(session, ACCESS_KEY_SECRET);
         } catch (RuntimeException e) {
             // Never e.getMessage(): nothing of a secret store's answer goes to the log.
             LOG.warnf("SMS sender '%s' could not read the option %s (%s)", PROVIDER_ID, ACCESS_KEY_SECRET,
                     e.getClass().getSimpleName());
             secret = null;
         }
-        return new AliyunSmsSender(http, endpoint, accessKeyId, secret, signName, templates, clock, nonces);
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+        return new AliyunSmsSender(http(), endpoint, accessKeyId, secret, signName, templates, clock, nonces);
     }
 
     /** Non-secret settings only: no key id, no secret. */
     @Override
-    public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("version", Version.get());
+    protected void describe(Map<String, String> info) {
         info.put(ENDPOINT, endpoint == null ? "invalid" : endpoint.toString());
         info.put(SIGN_NAME, signName == null ? "" : signName);
         for (SmsPurpose purpose : SmsPurpose.values()) {
             info.put(AliyunSmsSender.templateOption(purpose), templates.getOrDefault(purpose, ""));
         }
-        info.put("timeout", http.timeout().toMillis() + " ms");
+        info.put("timeout", http().timeout().toMillis() + " ms");
         List<String> missing = missingOptions();
         info.put("missing-options", missing.isEmpty() ? "none" : String.join(", ", missing));
-        return info;
     }
 
     private List<String> missingOptions() {
@@ -129,7 +113,7 @@ public final class AliyunSmsSenderProviderFactory implements SmsSenderProviderFa
             missing.add(ENDPOINT);
         }
         for (String key : List.of(ACCESS_KEY_ID, ACCESS_KEY_SECRET, SIGN_NAME)) {
-            if (config.get(key) == null) {
+            if (config().get(key) == null) {
                 missing.add(key);
             }
         }

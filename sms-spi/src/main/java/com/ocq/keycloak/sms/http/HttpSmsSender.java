@@ -119,7 +119,7 @@ final class HttpSmsSender implements SmsSenderProvider {
 
     private static String interpret(SmsHttp.Response response) throws SmsException {
         int status = response.status();
-        JsonNode json = parseObject(response.body());
+        JsonNode json = response.jsonObject();
         JsonNode error = json == null ? null : json.get("error");
         if (error != null && (error.isObject() || (error.isTextual() && !error.asText().isBlank()))) {
             JsonNode code = error.isObject() ? error.get("code") : error;
@@ -149,18 +149,5 @@ final class HttpSmsSender implements SmsSenderProvider {
         String out = code.strip().replaceAll("[^A-Za-z0-9_.:\\-]", "_").replaceAll("\\d{7,}", "***");
         out = out.length() > 64 ? out.substring(0, 64) : out;
         return out.isEmpty() ? null : out;
-    }
-
-    /** The body as a JSON object, or null when it is empty, not JSON or not an object. */
-    private static JsonNode parseObject(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

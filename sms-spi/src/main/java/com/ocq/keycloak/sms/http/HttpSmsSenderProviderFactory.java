@@ -10,17 +10,12 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 import org.keycloak.vault.VaultStringSecret;
 
+import com.ocq.keycloak.sms.GatewaySenderProviderFactory;
 import com.ocq.keycloak.sms.SenderConfig;
-import com.ocq.keycloak.sms.SmsHttp;
 import com.ocq.keycloak.sms.SmsSenderProvider;
-import com.ocq.keycloak.sms.SmsSenderProviderFactory;
-import com.ocq.keycloak.sms.SmsSenderSpi;
-import com.ocq.keycloak.sms.Version;
 
 /**
  * The {@value #PROVIDER_ID} sender: a signed JSON webhook for in-house SMS gateways.
@@ -37,7 +32,7 @@ import com.ocq.keycloak.sms.Version;
  * {@code ${vault.key}} reference), {@code connect-timeout} and {@code timeout} (milliseconds). A
  * missing option does not stop Keycloak: every send then fails permanently, naming the option.
  */
-public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFactory, ServerInfoAwareProviderFactory {
+public final class HttpSmsSenderProviderFactory extends GatewaySenderProviderFactory {
 
     public static final String PROVIDER_ID = "http";
 
@@ -50,17 +45,17 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
 
     private static final Logger LOG = Logger.getLogger(HttpSmsSenderProviderFactory.class);
 
-    private SenderConfig config;
-    private SmsHttp http;
     private String problem;
     private URI url;
     private Map<String, String> headers = Map.of();
 
+    public HttpSmsSenderProviderFactory() {
+        super(PROVIDER_ID);
+    }
+
     @Override
-    public void init(Config.Scope scope) {
-        config = new SenderConfig(scope, PROVIDER_ID);
-        http = SmsHttp.from(config);
-        problem = check();
+    protected void configure(SenderConfig config) {
+        problem = check(config);
         if (problem == null) {
             LOG.debugf("SMS sender '%s' posts to %s", PROVIDER_ID, safeUrl());
         } else if (OPTIONS.stream().anyMatch(key -> config.get(key) != null)) {
@@ -71,22 +66,22 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
     }
 
     /** The first configuration problem, naming its option, or null. Never quotes a value. */
-    private String check() {
+    private String check(SenderConfig config) {
         if (config.get("url") == null) {
-            return missing("url");
+            return config.missing("url");
         }
         try {
             url = config.uri("url", null);
         } catch (RuntimeException e) {
             // a bad URI's message quotes it, and a URL may carry a token: say only what is wrong
-            return invalid("url", "must be an absolute http(s) URL");
+            return config.invalid("url", "must be an absolute http(s) URL");
         }
         if (url.getHost() == null || url.getRawFragment() != null) {
             url = null;
-            return invalid("url", "must be an absolute http(s) URL");
+            return config.invalid("url", "must be an absolute http(s) URL");
         }
         if (config.get("secret") == null) {
-            return missing("secret");
+            return config.missing("secret");
         }
         Map<String, String> parsed = new LinkedHashMap<>();
         int n = 0;
@@ -96,14 +91,14 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
             String name = eq < 0 ? "" : entry.substring(0, eq).strip();
             String value = eq < 0 ? "" : entry.substring(eq + 1).strip();
             if (!name.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+") || value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                return invalid("headers", "entry " + n + " is not Name=Value");
+                return config.invalid("headers", "entry " + n + " is not Name=Value");
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (RESERVED_HEADERS.contains(lower)) {
-                return invalid("headers", "may not set " + name + " (the sender sets it)");
+                return config.invalid("headers", "may not set " + name + " (the sender sets it)");
             }
             if (parsed.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(name))) {
-                return invalid("headers", "names " + name + " twice");
+                return config.invalid("headers", "names " + name + " twice");
             }
             parsed.put(name, value);
         }
@@ -116,15 +111,15 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
         if (problem != null) {
             return SmsSenderProvider.failing(problem);
         }
+        SenderConfig config = config();
         String secret;
         try {
             secret = config.secret(session, "secret");
         } catch (RuntimeException e) {
-            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
-                    + option("secret") + " (" + e.getClass().getSimpleName() + ")");
+            return SmsSenderProvider.failing(config.unresolved("secret", e));
         }
         if (secret == null || secret.isBlank()) {
-            return SmsSenderProvider.failing(missing("secret"));
+            return SmsSenderProvider.failing(config.missing("secret"));
         }
         Map<String, String> resolved = new LinkedHashMap<>();
         try {
@@ -135,27 +130,29 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
             return SmsSenderProvider.failing(e.getMessage());
         } catch (RuntimeException e) {
             return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve a header of "
-                    + option("headers") + " (" + e.getClass().getSimpleName() + ")");
+                    + config.option("headers") + " (" + e.getClass().getSimpleName() + ")");
         }
-        return new HttpSmsSender(url, secret, resolved, http, Clock.systemUTC(), UUID::randomUUID);
+        return new HttpSmsSender(url, secret, resolved, http(), Clock.systemUTC(), UUID::randomUUID);
     }
 
     /**
      * A header value, or the vault's entry when it is a {@code ${vault.key}} reference, the same
      * way {@link SenderConfig#secret} resolves an option.
      */
-    private static String vault(KeycloakSession session, String name, String value) {
+    private String vault(KeycloakSession session, String name, String value) {
         if (!SenderConfig.isVaultReference(value)) {
             return value;
         }
+        SenderConfig config = config();
         if (session == null || session.getContext().getRealm() == null) {
-            throw new UnresolvedException(noRealm("headers") + " (header " + name + ")");
+            throw new UnresolvedException("SMS sender '" + PROVIDER_ID + "': " + config.option("headers")
+                    + " is a vault reference and this session has no realm to resolve it (header " + name + ")");
         }
         try (VaultStringSecret secret = session.vault().getStringSecret(SenderConfig.vaultExpression(value))) {
             String resolved = secret.get().orElseThrow(() -> new UnresolvedException(
-                    "SMS sender '" + PROVIDER_ID + "': the vault has no entry for header " + name + " of " + option("headers")));
+                    "SMS sender '" + PROVIDER_ID + "': the vault has no entry for header " + name + " of " + config.option("headers")));
             if (resolved.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new UnresolvedException(invalid("headers", "header " + name + ": the vault entry has control characters"));
+                throw new UnresolvedException(config.invalid("headers", "header " + name + ": the vault entry has control characters"));
             }
             return resolved;
         }
@@ -170,16 +167,9 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
         }
     }
 
+    /** The settings: the URL without credentials or query, header names only, never the secret. */
     @Override
-    public String getId() {
-        return PROVIDER_ID;
-    }
-
-    /** Version and settings: the URL without credentials or query, header names only, never the secret. */
-    @Override
-    public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("version", Version.get());
+    protected void describe(Map<String, String> info) {
         info.put("configured", problem == null ? "true" : "false: " + problem);
         if (url != null) {
             info.put("url", safeUrl());
@@ -187,10 +177,9 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
         if (!headers.isEmpty()) {
             info.put("headers", String.join(",", new java.util.TreeSet<>(headers.keySet())));
         }
-        if (http != null) {
-            info.put("timeoutMillis", String.valueOf(http.timeout().toMillis()));
+        if (http() != null) {
+            info.put("timeoutMillis", String.valueOf(http().timeout().toMillis()));
         }
-        return info;
     }
 
     /** The URL for logs and the admin console: no user info, no query. */
@@ -200,21 +189,5 @@ public final class HttpSmsSenderProviderFactory implements SmsSenderProviderFact
         }
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
                 + (url.getRawPath() == null ? "" : url.getRawPath());
-    }
-
-    static String option(String key) {
-        return "spi-" + SmsSenderSpi.NAME + "--" + PROVIDER_ID + "--" + key;
-    }
-
-    private static String missing(String key) {
-        return "SMS sender '" + PROVIDER_ID + "' needs the option " + option(key);
-    }
-
-    private static String invalid(String key, String why) {
-        return "SMS sender '" + PROVIDER_ID + "': the option " + option(key) + " " + why;
-    }
-
-    private static String noRealm(String key) {
-        return "SMS sender '" + PROVIDER_ID + "': " + option(key) + " is a vault reference and this session has no realm to resolve it";
     }
 }

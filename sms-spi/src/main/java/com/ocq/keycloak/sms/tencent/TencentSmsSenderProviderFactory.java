@@ -3,22 +3,17 @@ package com.ocq.keycloak.sms.tencent;
 import java.net.URI;
 import java.time.Clock;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
+import com.ocq.keycloak.sms.GatewaySenderProviderFactory;
 import com.ocq.keycloak.sms.SenderConfig;
-import com.ocq.keycloak.sms.SmsHttp;
 import com.ocq.keycloak.sms.SmsPurpose;
 import com.ocq.keycloak.sms.SmsSenderProvider;
-import com.ocq.keycloak.sms.SmsSenderProviderFactory;
-import com.ocq.keycloak.sms.Version;
 
 /**
  * The {@value #PROVIDER_ID} sender: Tencent Cloud SMS ({@code SendSms}, API 2021-01-11, signed with
@@ -30,7 +25,7 @@ import com.ocq.keycloak.sms.Version;
  * {@code timeout} (milliseconds). An unconfigured sender does not stop Keycloak from starting; it
  * fails each send, permanently, naming what is missing.
  */
-public final class TencentSmsSenderProviderFactory implements SmsSenderProviderFactory, ServerInfoAwareProviderFactory {
+public final class TencentSmsSenderProviderFactory extends GatewaySenderProviderFactory {
 
     public static final String PROVIDER_ID = "tencent";
 
@@ -41,10 +36,8 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
     private static final List<String> REQUIRED = List.of("secret-id", "secret-key", "sdk-app-id", "sign-name");
 
     private final Clock clock;
-    private SenderConfig config;
     private TencentSmsSender.Settings settings;
     private String problem;
-    private SmsHttp http;
 
     public TencentSmsSenderProviderFactory() {
         this(Clock.systemUTC());
@@ -52,6 +45,7 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
 
     /** For tests: a fixed clock gives a known {@code X-TC-Timestamp}. */
     TencentSmsSenderProviderFactory(Clock clock) {
+        super(PROVIDER_ID);
         this.clock = clock;
     }
 
@@ -61,9 +55,7 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
     }
 
     @Override
-    public void init(Config.Scope scope) {
-        config = new SenderConfig(scope, PROVIDER_ID);
-        http = SmsHttp.from(config);
+    protected void configure(SenderConfig config) {
         Map<SmsPurpose, String> templates = new EnumMap<>(SmsPurpose.class);
         for (SmsPurpose purpose : SmsPurpose.values()) {
             String id = config.get(templateOption(purpose));
@@ -103,7 +95,7 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
         String failure = problem;
         if (failure == null) {
             try {
-                secretKey = config.secret(session, "secret-key");
+                secretKey = config().secret(session, "secret-key");
                 if (secretKey == null || SenderConfig.isVaultReference(secretKey)) {
                     failure = "SMS sender 'tencent': the option secret-key names a vault entry but there is no realm to read it for";
                     secretKey = null;
@@ -112,25 +104,17 @@ public final class TencentSmsSenderProviderFactory implements SmsSenderProviderF
                 failure = "SMS sender 'tencent': the option secret-key could not be read from the vault";
             }
         }
-        return new TencentSmsSender(settings, secretKey, failure, http, clock);
+        return new TencentSmsSender(settings, secretKey, failure, http(), clock);
     }
 
+    /** The non-secret settings; never the secret id or key. */
     @Override
-    public String getId() {
-        return PROVIDER_ID;
-    }
-
-    /** The version and the non-secret settings; never the secret id or key. */
-    @Override
-    public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("version", Version.get());
+    protected void describe(Map<String, String> info) {
         info.put("configured", String.valueOf(problem == null));
         info.put("endpoint", settings.endpoint().toString());
         info.put("region", settings.region());
         info.put("sdkAppId", orNotSet(settings.sdkAppId()));
         info.put("signName", orNotSet(settings.signName()));
-        return info;
     }
 
     private static String orNotSet(String value) {

@@ -11,9 +11,7 @@ import java.util.Map;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.ocq.keycloak.sms.SmsException;
 import com.ocq.keycloak.sms.SmsHttp;
 import com.ocq.keycloak.sms.SmsMessage;
@@ -33,7 +31,6 @@ final class TwilioSmsSender implements SmsSenderProvider {
     static final String FORM = "application/x-www-form-urlencoded";
 
     private static final Logger LOG = Logger.getLogger(TwilioSmsSender.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a Twilio error code means for a retry, and a short safe description of it. */
     record Meaning(boolean permanent, String description) {
@@ -134,7 +131,7 @@ final class TwilioSmsSender implements SmsSenderProvider {
     }
 
     private String interpret(SmsHttp.Response response, SmsMessage message) throws SmsException {
-        JsonNode json = parseObject(response.body());
+        JsonNode json = response.jsonObject();
         if (response.is2xx()) {
             if (json == null) {
                 throw SmsException.temporary("Twilio answered HTTP " + response.status() + " with a body that is not JSON",
@@ -208,19 +205,6 @@ final class TwilioSmsSender implements SmsSenderProvider {
                     .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
         });
         return out.toString();
-    }
-
-    /** The body as a JSON object, or null when it is empty, not JSON or not an object. */
-    private static JsonNode parseObject(String body) {
-        if (body == null || body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static String text(JsonNode node) {

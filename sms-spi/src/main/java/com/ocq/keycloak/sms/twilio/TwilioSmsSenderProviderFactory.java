@@ -1,21 +1,15 @@
 package com.ocq.keycloak.sms.twilio;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
+import com.ocq.keycloak.sms.GatewaySenderProviderFactory;
 import com.ocq.keycloak.sms.SenderConfig;
-import com.ocq.keycloak.sms.SmsHttp;
 import com.ocq.keycloak.sms.SmsSenderProvider;
-import com.ocq.keycloak.sms.SmsSenderProviderFactory;
-import com.ocq.keycloak.sms.SmsSenderSpi;
-import com.ocq.keycloak.sms.Version;
 
 /**
  * The {@value #PROVIDER_ID} sender: Twilio Programmable Messaging.
@@ -27,7 +21,7 @@ import com.ocq.keycloak.sms.Version;
  * may be {@code ${vault.key}} references. A missing option does not stop Keycloak: every send
  * then fails permanently, naming the option.
  */
-public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFactory, ServerInfoAwareProviderFactory {
+public final class TwilioSmsSenderProviderFactory extends GatewaySenderProviderFactory {
 
     public static final String PROVIDER_ID = "twilio";
     public static final String DEFAULT_ENDPOINT = "https://api.twilio.com";
@@ -37,8 +31,6 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
 
     private static final Logger LOG = Logger.getLogger(TwilioSmsSenderProviderFactory.class);
 
-    private SenderConfig config;
-    private SmsHttp http;
     private String problem;
     private String endpoint;
     private URI messagesUri;
@@ -47,15 +39,17 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
     private String from;
     private String messagingServiceSid;
 
+    public TwilioSmsSenderProviderFactory() {
+        super(PROVIDER_ID);
+    }
+
     @Override
-    public void init(Config.Scope scope) {
-        config = new SenderConfig(scope, PROVIDER_ID);
-        http = SmsHttp.from(config);
+    protected void configure(SenderConfig config) {
         accountSid = config.get("account-sid");
         apiKeySid = config.get("api-key-sid");
         from = config.get("from");
         messagingServiceSid = config.get("messaging-service-sid");
-        problem = check();
+        problem = check(config);
         if (problem == null) {
             LOG.debugf("SMS sender '%s' sends through %s", PROVIDER_ID, endpoint);
         } else if (OPTIONS.stream().anyMatch(key -> config.get(key) != null)) {
@@ -66,34 +60,34 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
     }
 
     /** The first configuration problem, naming its option, or null. */
-    private String check() {
+    private String check(SenderConfig config) {
         URI base;
         try {
             base = config.uri("endpoint", DEFAULT_ENDPOINT);
         } catch (RuntimeException e) {
             // the message of a bad URI quotes it; an endpoint is no secret, but keep messages uniform
-            return invalid("endpoint", "must be an absolute http(s) URL");
+            return config.invalid("endpoint", "must be an absolute http(s) URL");
         }
         if (base.getHost() == null || base.getRawQuery() != null || base.getRawFragment() != null) {
-            return invalid("endpoint", "must be an absolute http(s) URL without query");
+            return config.invalid("endpoint", "must be an absolute http(s) URL without query");
         }
         endpoint = base.toString().replaceAll("/+$", "");
         if (accountSid == null) {
-            return missing("account-sid");
+            return config.missing("account-sid");
         }
         if (!accountSid.matches("[A-Za-z0-9]{2,64}")) {
-            return invalid("account-sid", "is not a Twilio Account SID (AC followed by 32 hex digits)");
+            return config.invalid("account-sid", "is not a Twilio Account SID (AC followed by 32 hex digits)");
         }
         messagesUri = URI.create(endpoint + "/2010-04-01/Accounts/" + accountSid + "/Messages.json");
         if (apiKeySid != null) {
             if (config.get("api-key-secret") == null) {
-                return missing("api-key-secret") + " (api-key-sid is set)";
+                return config.missing("api-key-secret") + " (api-key-sid is set)";
             }
         } else if (config.get("auth-token") == null) {
-            return missing("auth-token") + " (or api-key-sid and api-key-secret)";
+            return config.missing("auth-token") + " (or api-key-sid and api-key-secret)";
         }
         if (from == null && messagingServiceSid == null) {
-            return missing("from") + " (or messaging-service-sid)";
+            return config.missing("from") + " (or messaging-service-sid)";
         }
         return null;
     }
@@ -103,36 +97,29 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
         if (problem != null) {
             return SmsSenderProvider.failing(problem);
         }
+        SenderConfig config = config();
         String secretKey = apiKeySid != null ? "api-key-secret" : "auth-token";
         String secret;
         try {
             secret = config.secret(session, secretKey);
         } catch (RuntimeException e) {
-            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': the vault could not resolve "
-                    + option(secretKey) + " (" + e.getClass().getSimpleName() + ")");
+            return SmsSenderProvider.failing(config.unresolved(secretKey, e));
         }
         if (secret == null || secret.isBlank()) {
-            return SmsSenderProvider.failing(missing(secretKey));
+            return SmsSenderProvider.failing(config.missing(secretKey));
         }
         if (SenderConfig.isVaultReference(secret)) {
             // no realm in this session: sending the reference itself as a password helps nobody
-            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': " + option(secretKey)
+            return SmsSenderProvider.failing("SMS sender '" + PROVIDER_ID + "': " + config.option(secretKey)
                     + " is a vault reference and this session has no realm to resolve it");
         }
         return new TwilioSmsSender(messagesUri, apiKeySid != null ? apiKeySid : accountSid, secret, from,
-                messagingServiceSid, http);
+                messagingServiceSid, http());
     }
 
+    /** The settings, never the Auth Token nor the API key secret. */
     @Override
-    public String getId() {
-        return PROVIDER_ID;
-    }
-
-    /** Version and settings, never the Auth Token nor the API key secret. */
-    @Override
-    public Map<String, String> getOperationalInfo() {
-        Map<String, String> info = new LinkedHashMap<>();
-        info.put("version", Version.get());
+    protected void describe(Map<String, String> info) {
         info.put("configured", problem == null ? "true" : "false: " + problem);
         if (endpoint != null) {
             info.put("endpoint", endpoint);
@@ -146,21 +133,8 @@ public final class TwilioSmsSenderProviderFactory implements SmsSenderProviderFa
         } else if (from != null) {
             info.put("from", from);
         }
-        if (http != null) {
-            info.put("timeoutMillis", String.valueOf(http.timeout().toMillis()));
+        if (http() != null) {
+            info.put("timeoutMillis", String.valueOf(http().timeout().toMillis()));
         }
-        return info;
-    }
-
-    static String option(String key) {
-        return "spi-" + SmsSenderSpi.NAME + "--" + PROVIDER_ID + "--" + key;
-    }
-
-    private static String missing(String key) {
-        return "SMS sender '" + PROVIDER_ID + "' needs the option " + option(key);
-    }
-
-    private static String invalid(String key, String why) {
-        return "SMS sender '" + PROVIDER_ID + "': the option " + option(key) + " " + why;
     }
 }

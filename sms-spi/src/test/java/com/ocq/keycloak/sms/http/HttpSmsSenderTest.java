@@ -1,10 +1,11 @@
 package com.ocq.keycloak.sms.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.ocq.keycloak.sms.testing.SenderTests.failure;
+import static com.ocq.keycloak.sms.testing.SenderTests.refusedNaming;
+import static com.ocq.keycloak.sms.testing.SenderTests.initialized;
+import static com.ocq.keycloak.sms.testing.SenderTests.timeoutFailure;
 
-import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +45,7 @@ import com.ocq.keycloak.sms.SmsSenderProvider;
 import com.ocq.keycloak.sms.SmsTexts;
 import com.ocq.keycloak.sms.testing.FakeGateway;
 import com.ocq.keycloak.sms.testing.FakeGateway.Answer;
-import com.ocq.keycloak.sms.testing.MapScope;
+import com.ocq.keycloak.sms.testing.SenderTests;
 
 class HttpSmsSenderTest {
 
@@ -90,9 +91,7 @@ class HttpSmsSenderTest {
     }
 
     static HttpSmsSenderProviderFactory factory(Map<String, String> options) {
-        HttpSmsSenderProviderFactory factory = new HttpSmsSenderProviderFactory();
-        factory.init(new MapScope(options));
-        return factory;
+        return initialized(new HttpSmsSenderProviderFactory(), options);
     }
 
     static SmsSenderProvider sender(Map<String, String> options) {
@@ -136,12 +135,6 @@ class HttpSmsSenderTest {
         }
         return MessageDigest.isEqual(hex.toString().getBytes(StandardCharsets.US_ASCII),
                 signature.substring(3).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static SmsException failure(SmsSenderProvider sender, SmsMessage message) {
-        SmsException e = catchThrowableOfType(SmsException.class, () -> sender.send(message));
-        assertThat(e).as("send must fail with an SmsException").isNotNull();
-        return e;
     }
 
     static void assertSafe(SmsException e) {
@@ -359,10 +352,7 @@ class HttpSmsSenderTest {
         void givenAnErrorStatusWithoutAnErrorBodyThenTheStatusDecides(int status, boolean permanent) {
             gateway.answer(new Answer(status, "text/html", "<html>nope</html>", null));
 
-            SmsException e = failure(fixedSender(), code());
-
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo("HTTP_" + status);
+            failure(fixedSender(), code(), permanent, "HTTP_" + status);
         }
 
         @ParameterizedTest(name = "HTTP {0} with {1} is permanent: {2}, code {3}")
@@ -383,10 +373,8 @@ class HttpSmsSenderTest {
                 String vendorCode) {
             gateway.answer(Answer.json(status, body));
 
-            SmsException e = failure(fixedSender(), code());
+            SmsException e = failure(fixedSender(), code(), permanent, vendorCode);
 
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo(vendorCode);
             assertThat(e.getMessage()).contains(vendorCode).contains("HTTP " + status);
         }
 
@@ -395,25 +383,14 @@ class HttpSmsSenderTest {
         void givenAMalformedJsonErrorBodyThenTheStatusDecides(int status, boolean permanent) {
             gateway.answer(Answer.json(status, "{\"error\":{\"code\":"));
 
-            SmsException e = failure(fixedSender(), code());
-
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo("HTTP_" + status);
+            failure(fixedSender(), code(), permanent, "HTTP_" + status);
         }
 
         @Test
         void givenTheGatewayNeverAnswersThenASendFailsTemporarilyWithinTheTimeout() {
             gateway.answer(Answer.json(200, "{}").after(FakeGateway.NEVER));
-            HttpSmsSender sender = fixedSender("/sms", Duration.ofMillis(300));
 
-            long start = System.nanoTime();
-            SmsException e = failure(sender, code());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
-            assertSafe(e);
+            assertSafe(timeoutFailure(fixedSender("/sms", Duration.ofMillis(300)), code()));
         }
 
         @Test
@@ -422,10 +399,7 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.put("timeout", "300");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
+            failure(sender(options), code(), false, "TIMEOUT");
         }
     }
 
@@ -434,9 +408,7 @@ class HttpSmsSenderTest {
 
         @Test
         void givenNoOptionsAtAllThenInitAndCreateDoNotThrow() {
-            HttpSmsSenderProviderFactory factory = new HttpSmsSenderProviderFactory();
-            assertThatCode(() -> factory.init(new MapScope(Map.of()))).doesNotThrowAnyException();
-            assertThatCode(() -> factory.create(null)).doesNotThrowAnyException();
+            HttpSmsSenderProviderFactory factory = SenderTests.startedWithoutOptions(new HttpSmsSenderProviderFactory());
             assertThat(factory.getOperationalInfo()).containsEntry("configured",
                     "false: SMS sender 'http' needs the option spi-ocq-sms-sender--http--url");
         }
@@ -447,10 +419,8 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.remove(missing);
 
-            SmsException e = failure(sender(options), code());
+            SmsException e = failure(sender(options), code(), true, "CONFIG");
 
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getVendorCode()).isEqualTo("CONFIG");
             assertThat(e.getMessage()).contains("spi-ocq-sms-sender--http--" + missing);
             assertThat(gateway.requests()).isEmpty();
             assertSafe(e);
@@ -462,10 +432,8 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.put("url", url);
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--http--url").doesNotContain("t0k");
+            SmsException e = refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--http--url");
+            assertThat(e.getMessage()).doesNotContain("t0k");
         }
 
         @ParameterizedTest(name = "headers {0}")
@@ -475,12 +443,9 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.put("headers", headers);
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--http--headers")
+            SmsException e = refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--http--headers");
+            assertThat(e.getMessage())
                     .doesNotContain("evil", "v1=00", "text/plain", "Bearer");
-            assertThat(gateway.requests()).isEmpty();
         }
 
         @Test
@@ -488,11 +453,7 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.put("secret", "${vault.webhook-secret}");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--http--secret");
-            assertThat(gateway.requests()).isEmpty();
+            refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--http--secret");
         }
 
         @Test
@@ -500,11 +461,8 @@ class HttpSmsSenderTest {
             Map<String, String> options = options();
             options.put("headers", "Authorization=${vault.webhook-auth}");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--http--headers").contains("Authorization");
-            assertThat(gateway.requests()).isEmpty();
+            SmsException e = refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--http--headers");
+            assertThat(e.getMessage()).contains("Authorization");
         }
     }
 
@@ -536,9 +494,6 @@ class HttpSmsSenderTest {
     void theFactoryIsPublicFinalAndTheSenderPackagePrivateFinal() {
         assertThat(HttpSmsSenderProviderFactory.PROVIDER_ID).isEqualTo("http");
         assertThat(new HttpSmsSenderProviderFactory().getId()).isEqualTo("http");
-        assertThat(Modifier.isPublic(HttpSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isFinal(HttpSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isPublic(HttpSmsSender.class.getModifiers())).isFalse();
-        assertThat(Modifier.isFinal(HttpSmsSender.class.getModifiers())).isTrue();
+        SenderTests.assertPublicFactoryAndHiddenSender(HttpSmsSenderProviderFactory.class, HttpSmsSender.class);
     }
 }

@@ -1,10 +1,11 @@
 package com.ocq.keycloak.sms.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.ocq.keycloak.sms.testing.SenderTests.failure;
+import static com.ocq.keycloak.sms.testing.SenderTests.refusedNaming;
+import static com.ocq.keycloak.sms.testing.SenderTests.initialized;
+import static com.ocq.keycloak.sms.testing.SenderTests.timeoutFailure;
 
-import java.lang.reflect.Modifier;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ import com.ocq.keycloak.sms.SmsSenderProvider;
 import com.ocq.keycloak.sms.SmsTexts;
 import com.ocq.keycloak.sms.testing.FakeGateway;
 import com.ocq.keycloak.sms.testing.FakeGateway.Answer;
-import com.ocq.keycloak.sms.testing.MapScope;
+import com.ocq.keycloak.sms.testing.SenderTests;
 
 class TwilioSmsSenderTest {
 
@@ -74,9 +75,7 @@ class TwilioSmsSenderTest {
     }
 
     static TwilioSmsSenderProviderFactory factory(Map<String, String> options) {
-        TwilioSmsSenderProviderFactory factory = new TwilioSmsSenderProviderFactory();
-        factory.init(new MapScope(options));
-        return factory;
+        return initialized(new TwilioSmsSenderProviderFactory(), options);
     }
 
     static SmsSenderProvider sender(Map<String, String> options) {
@@ -104,12 +103,6 @@ class TwilioSmsSenderTest {
     static String basicCredentials(String header) {
         assertThat(header).startsWith("Basic ");
         return new String(Base64.getDecoder().decode(header.substring("Basic ".length())), StandardCharsets.UTF_8);
-    }
-
-    static SmsException failure(SmsSenderProvider sender, SmsMessage message) {
-        SmsException e = catchThrowableOfType(SmsException.class, () -> sender.send(message));
-        assertThat(e).as("send must fail with an SmsException").isNotNull();
-        return e;
     }
 
     static void assertSafe(SmsException e) {
@@ -308,10 +301,8 @@ class TwilioSmsSenderTest {
             gateway.answer(Answer.json(status, "{\"code\":" + code + ",\"message\":\"The 'To' number " + PHONE
                     + " is not valid.\",\"more_info\":\"https://www.twilio.com/docs/errors/" + code + "\",\"status\":" + status + "}"));
 
-            SmsException e = failure(sender(options()), code());
+            SmsException e = failure(sender(options()), code(), permanent, String.valueOf(code));
 
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo(String.valueOf(code));
             assertThat(e.getMessage()).contains(String.valueOf(code)).contains("HTTP " + status);
             assertSafe(e);
         }
@@ -327,10 +318,7 @@ class TwilioSmsSenderTest {
         void givenTheCodeAsAStringThenItIsStillMapped() {
             gateway.answer(Answer.json(400, "{\"code\":\"21610\",\"message\":\"unsubscribed\",\"status\":400}"));
 
-            SmsException e = failure(sender(options()), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getVendorCode()).isEqualTo("21610");
+            failure(sender(options()), code(), true, "21610");
         }
 
         @ParameterizedTest(name = "unlisted code at HTTP {0} is permanent: {1}")
@@ -338,10 +326,8 @@ class TwilioSmsSenderTest {
         void givenAnUnlistedCodeThenTheHttpStatusDecides(int status, boolean permanent) {
             gateway.answer(Answer.json(status, "{\"code\":29999,\"message\":\"Something new\",\"status\":" + status + "}"));
 
-            SmsException e = failure(sender(options()), code());
+            SmsException e = failure(sender(options()), code(), permanent, "29999");
 
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo("29999");
             assertThat(e.getMessage()).contains("Something new");
         }
 
@@ -351,20 +337,14 @@ class TwilioSmsSenderTest {
         void givenNoTwilioCodeThenTheHttpStatusDecides(int status, boolean permanent) {
             gateway.answer(new Answer(status, "text/html", "<html><body>proxy says no</body></html>", null));
 
-            SmsException e = failure(sender(options()), code());
-
-            assertThat(e.isPermanent()).isEqualTo(permanent);
-            assertThat(e.getVendorCode()).isEqualTo("HTTP_" + status);
+            failure(sender(options()), code(), permanent, "HTTP_" + status);
         }
 
         @Test
         void givenHttp429WithTwilioCode20429ThenItIsTemporary() {
             gateway.answer(Answer.json(429, "{\"code\":20429,\"message\":\"Too Many Requests\",\"status\":429}"));
 
-            SmsException e = failure(sender(options()), code());
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("20429");
+            failure(sender(options()), code(), false, "20429");
         }
 
         @ParameterizedTest(name = "a 201 with body {0} is temporary")
@@ -372,20 +352,14 @@ class TwilioSmsSenderTest {
         void givenASuccessStatusWithAMalformedAnswerThenItIsTemporary(String body) {
             gateway.answer(Answer.json(201, body));
 
-            SmsException e = failure(sender(options()), code());
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("MALFORMED_RESPONSE");
+            failure(sender(options()), code(), false, "MALFORMED_RESPONSE");
         }
 
         @Test
         void givenAMessageCreatedAlreadyFailedThenItsErrorCodeDecides() {
             gateway.answer(Answer.json(201, "{\"sid\":\"SMx\",\"status\":\"failed\",\"error_code\":30007,\"error_message\":\"filtered\"}"));
 
-            SmsException e = failure(sender(options()), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getVendorCode()).isEqualTo("30007");
+            failure(sender(options()), code(), true, "30007");
         }
 
         @Test
@@ -393,16 +367,8 @@ class TwilioSmsSenderTest {
             gateway.answer(Answer.json(201, "{\"sid\":\"late\"}").after(FakeGateway.NEVER));
             Map<String, String> options = options();
             options.put("timeout", "300");
-            SmsSenderProvider sender = sender(options);
 
-            long start = System.nanoTime();
-            SmsException e = failure(sender, code());
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250)).isLessThan(Duration.ofSeconds(3));
-            assertSafe(e);
+            assertSafe(timeoutFailure(sender(options), code()));
         }
 
         @Test
@@ -411,10 +377,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("timeout", "300");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("TIMEOUT");
+            failure(sender(options), code(), false, "TIMEOUT");
         }
 
         @Test
@@ -426,10 +389,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("endpoint", "http://127.0.0.1:" + port);
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isFalse();
-            assertThat(e.getVendorCode()).isEqualTo("IO");
+            failure(sender(options), code(), false, "IO");
         }
     }
 
@@ -438,9 +398,7 @@ class TwilioSmsSenderTest {
 
         @Test
         void givenNoOptionsAtAllThenInitAndCreateDoNotThrow() {
-            TwilioSmsSenderProviderFactory factory = new TwilioSmsSenderProviderFactory();
-            assertThatCode(() -> factory.init(new MapScope(Map.of()))).doesNotThrowAnyException();
-            assertThatCode(() -> factory.create(null)).doesNotThrowAnyException();
+            TwilioSmsSenderProviderFactory factory = SenderTests.startedWithoutOptions(new TwilioSmsSenderProviderFactory());
             assertThat(factory.getOperationalInfo()).containsEntry("configured",
                     "false: SMS sender 'twilio' needs the option spi-ocq-sms-sender--twilio--account-sid");
         }
@@ -455,10 +413,8 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.remove(missing);
 
-            SmsException e = failure(sender(options), code());
+            SmsException e = failure(sender(options), code(), true, "CONFIG");
 
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getVendorCode()).isEqualTo("CONFIG");
             assertThat(e.getMessage()).contains(named);
             assertThat(gateway.requests()).isEmpty();
             assertSafe(e);
@@ -469,11 +425,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("api-key-sid", API_KEY_SID);
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--twilio--api-key-secret");
-            assertThat(gateway.requests()).isEmpty();
+            refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--twilio--api-key-secret");
         }
 
         @ParameterizedTest(name = "endpoint {0} is refused")
@@ -482,10 +434,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("endpoint", endpoint);
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--twilio--endpoint");
+            refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--twilio--endpoint");
         }
 
         @Test
@@ -493,11 +442,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("account-sid", "AC123/../../evil");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--twilio--account-sid");
-            assertThat(gateway.requests()).isEmpty();
+            refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--twilio--account-sid");
         }
 
         @Test
@@ -505,11 +450,7 @@ class TwilioSmsSenderTest {
             Map<String, String> options = options();
             options.put("auth-token", "${vault.twilio-token}");
 
-            SmsException e = failure(sender(options), code());
-
-            assertThat(e.isPermanent()).isTrue();
-            assertThat(e.getMessage()).contains("spi-ocq-sms-sender--twilio--auth-token");
-            assertThat(gateway.requests()).isEmpty();
+            refusedNaming(gateway, sender(options), code(), "spi-ocq-sms-sender--twilio--auth-token");
         }
     }
 
@@ -559,9 +500,6 @@ class TwilioSmsSenderTest {
     void theFactoryIsPublicFinalAndTheSenderPackagePrivateFinal() {
         assertThat(TwilioSmsSenderProviderFactory.PROVIDER_ID).isEqualTo("twilio");
         assertThat(new TwilioSmsSenderProviderFactory().getId()).isEqualTo("twilio");
-        assertThat(Modifier.isPublic(TwilioSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isFinal(TwilioSmsSenderProviderFactory.class.getModifiers())).isTrue();
-        assertThat(Modifier.isPublic(TwilioSmsSender.class.getModifiers())).isFalse();
-        assertThat(Modifier.isFinal(TwilioSmsSender.class.getModifiers())).isTrue();
+        SenderTests.assertPublicFactoryAndHiddenSender(TwilioSmsSenderProviderFactory.class, TwilioSmsSender.class);
     }
 }
