@@ -41,6 +41,7 @@ import com.ocq.keycloak.it.support.FreePorts;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakHomes;
 import com.ocq.keycloak.it.support.KeycloakRuntime;
+import com.ocq.keycloak.it.support.LocalRuntime;
 import com.ocq.keycloak.it.support.ResetFlowClient;
 
 /**
@@ -265,9 +266,10 @@ class ProductionModeIT {
     }
 
     /** The production server of this class, as the HTTP helpers of the other tests talk to a server. */
-    private final class Production implements KeycloakRuntime {
-        private final Keycloak admin = KeycloakBuilder.builder().serverUrl(baseUrl).realm("master").clientId("admin-cli")
-                .username("admin").password(ADMIN_PASSWORD).build();
+    private final class Production extends LocalRuntime {
+        Production() {
+            super(logs.resolve("start.log"), ADMIN_PASSWORD);
+        }
 
         @Override
         public String baseUrl() {
@@ -280,32 +282,8 @@ class ProductionModeIT {
         }
 
         @Override
-        public Keycloak admin() {
-            return admin;
-        }
-
-        @Override
-        public String adminUsername() {
-            return "admin";
-        }
-
-        @Override
-        public String adminPassword() {
-            return ADMIN_PASSWORD;
-        }
-
-        @Override
-        public String log() {
-            try {
-                return Files.readString(logs.resolve("start.log"), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
         public void close() {
-            admin.close();
+            closeAdmin();
         }
     }
 
