@@ -175,7 +175,8 @@ class AdminResetAccountIT {
         String second = AdminApi.json(api.resetAccount(adminToken, employee.id(), body("all", false))).path("password").asText();
 
         assertThat(second).isNotEqualTo(first);
-        assertThat(signIn(employee.username(), first).body()).doesNotContain("name=\"password-new\"");
+        assertThat(signIn(employee.username(), first).body()).as("the first password is a wrong password now")
+                .contains("kc-form-login").contains("无效的用户名或密码。").doesNotContain("name=\"password-new\"");
         assertThat(signIn(employee.username(), second).body()).contains("name=\"password-new\"");
     }
 

@@ -326,7 +326,9 @@ class LoadIT {
         assertThat(failed).allSatisfy(ev -> assertThat(ev.getDetails()).containsEntry("reason", "sms_unavailable"));
         Map<String, Long> vendorCodes = failed.stream()
                 .collect(Collectors.groupingBy(ev -> String.valueOf(ev.getDetails().get("ocq_vendor_code")), TreeMap::new, Collectors.counting()));
-        assertThat(eventsPerUser("UPDATE_PASSWORD", resets)).as("passwords changed without a code").isEmpty();
+        // No tab of this phase ever enters a code (none arrives), so this is no test of the code check
+        // (ForgotPasswordIT has those): it only fails if asking for a code or reloading the page set a password.
+        assertThat(eventsPerUser("UPDATE_PASSWORD", resets)).as("passwords changed by asking for a code and reloading").isEmpty();
         System.out.printf("LoadIT [gateway HANGING]: failed sends by vendor code %s; %d reached the gateway%n", vendorCodes,
                 resets.stream().filter(e -> !inbox.codes(e.phone()).isEmpty()).count());
     }

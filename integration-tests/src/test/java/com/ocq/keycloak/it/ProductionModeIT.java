@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,12 +30,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
+import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.RealmRepresentation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.ocq.keycloak.it.support.Dirs;
+import com.ocq.keycloak.it.support.Employees;
+import com.ocq.keycloak.it.support.Employees.Employee;
 import com.ocq.keycloak.it.support.FreePorts;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakHomes;
+import com.ocq.keycloak.it.support.KeycloakRuntime;
+import com.ocq.keycloak.it.support.LocalRuntime;
+import com.ocq.keycloak.it.support.ResetFlowClient;
 
 /**
  * Production mode, as the README documents it: a second copy of the stock distribution, the jar in
@@ -197,6 +205,85 @@ class ProductionModeIT {
                      + " AND indexname = 'idx_user_attribute_name'")) {
             assertThat(rs.next()).as("index idx_user_attribute_name").isTrue();
             assertThat(rs.getString(1)).contains("(name, value)");
+        }
+    }
+
+    /**
+     * A number two employees hold signs nobody in: Accounts.find takes a number only when exactly one
+     * user holds it, so that a sign-in by number never picks one of two accounts. Every write path
+     * (admin API, profile forms, import) refuses a second holder, so such a pair can only come from a
+     * direct database write, as here (the dev-mode server's H2 offers no SQL). The number answers like
+     * a wrong password, with either holder's password, and each holder's username still signs in.
+     */
+    @Test
+    @Order(6)
+    void givenANumberTwoEmployeesHoldByADirectDatabaseWriteThenItSignsNobodyInButEachUsernameStillDoes() throws Exception {
+        try (Production keycloak = new Production()) {
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Employee first = Employees.create(realm);
+            Employee second = Employees.create(realm);
+            Employee other = Employees.create(realm);
+            try (Connection c = DriverManager.getConnection(System.getProperty("ocq.it.postgres.url").replace("/postgres", "/" + DATABASE),
+                    "postgres", "");
+                 PreparedStatement update = c.prepareStatement("UPDATE user_attribute SET value = ? WHERE user_id = ? AND name = ?")) {
+                update.setString(1, first.phone());
+                update.setString(2, second.id());
+                update.setString(3, "phoneNumber");
+                assertThat(update.executeUpdate()).as("the second employee's number row").isEqualTo(1);
+            }
+            // The number lookup queries the database, not Keycloak's user cache; the cache is cleared
+            // so that the cached users, too, are what the database now holds.
+            realm.clearUserCache();
+            assertThat(realm.users().get(second.id()).toRepresentation().firstAttribute("phoneNumber")).isEqualTo(first.phone());
+
+            HttpResponse<String> wrongPassword = signIn(keycloak, other.national(), "Not-" + other.password()).last();
+            for (Employee holder : List.of(first, second)) {
+                ResetFlowClient tab = signIn(keycloak, first.national(), holder.password());
+                assertThat(tab.reachedApp()).as("the shared number with the password of " + holder.username()).isFalse();
+                assertThat(tab.last().body()).contains("kc-form-login").contains("无效的用户名或密码。");
+                assertThat(tab.last().statusCode()).isEqualTo(wrongPassword.statusCode());
+                assertThat(ResetFlowClient.comparable(tab.last().body(), first.national()))
+                        .isEqualTo(ResetFlowClient.comparable(wrongPassword.body(), other.national()));
+                assertThat(realm.users().get(holder.id()).getUserSessions()).isEmpty();
+            }
+            for (Employee holder : List.of(first, second)) {
+                ResetFlowClient tab = signIn(keycloak, holder.username(), holder.password());
+                assertThat(tab.reachedApp()).as("%s by username", holder.username()).isTrue();
+                JsonNode idToken = tab.app().exchange(tab.app().awaitCode(Duration.ofSeconds(10)));
+                assertThat(idToken.path("preferred_username").asText()).isEqualTo(holder.username());
+            }
+            String masked = first.national().substring(0, 3) + "****" + first.national().substring(7);
+            assertThat(keycloak.log()).contains("more than one user holds the mobile number " + masked + "; it signs nobody in")
+                    .doesNotContain(first.national());
+        }
+    }
+
+    private static ResetFlowClient signIn(KeycloakRuntime keycloak, String account, String password) {
+        ResetFlowClient tab = new ResetFlowClient(keycloak);
+        tab.openSignIn();
+        tab.signIn(account, password);
+        return tab;
+    }
+
+    /** The production server of this class, as the HTTP helpers of the other tests talk to a server. */
+    private final class Production extends LocalRuntime {
+        Production() {
+            super(logs.resolve("start.log"), ADMIN_PASSWORD);
+        }
+
+        @Override
+        public String baseUrl() {
+            return baseUrl;
+        }
+
+        @Override
+        public String managementUrl() {
+            throw new UnsupportedOperationException("not used here");
+        }
+
+        @Override
+        public void close() {
+            closeAdmin();
         }
     }
 

@@ -122,7 +122,7 @@ class RealmImportIT {
         assertThat(client.isImplicitFlowEnabled()).isFalse();
         assertThat(client.isDirectAccessGrantsEnabled()).isFalse();
         assertThat(client.getAttributes()).containsEntry("pkce.code.challenge.method", "S256");
-        assertThat(client.getRedirectUris()).allMatch(uri -> uri.startsWith("http://localhost/") || uri.startsWith("http://127.0.0.1/"));
+        assertThat(client.getRedirectUris()).isNotEmpty().allMatch(uri -> uri.startsWith("http://localhost/") || uri.startsWith("http://127.0.0.1/"));
     }
 
     @Test

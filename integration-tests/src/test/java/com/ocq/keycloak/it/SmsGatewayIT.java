@@ -92,6 +92,7 @@ class SmsGatewayIT {
     @Test
     void givenTheGatewayFailsTemporarilyThenTheNextSenderDelivers(KeycloakRuntime keycloak, ServerSetup setup) throws Exception {
         setup.gateway().answer(FakeGateway.Answer.json(503, "{}"));
+        long devSmsBefore = devSmsLines(keycloak);
 
         HttpResponse<String> response = testSms(keycloak, Map.of("phoneNumber", "13900000777"));
 
@@ -99,11 +100,15 @@ class SmsGatewayIT {
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.path("sender").asText()).as("failover to the development sender").isEqualTo("log");
         assertThat(answer.path("attempts").asInt()).isEqualTo(2);
+        assertThat(devSmsLines(keycloak)).as("the log sender's line, as the refusal test looks for it").isEqualTo(devSmsBefore + 1);
     }
 
     @Test
     void givenAPermanentRefusalThenNothingElseIsTriedAndTheAdminSeesWhy(KeycloakRuntime keycloak, ServerSetup setup) throws Exception {
         setup.gateway().answer(FakeGateway.Answer.json(400, "{\"error\":{\"code\":\"INVALID_NUMBER\",\"permanent\":true}}"));
+        int before = setup.gateway().requests().size();
+        long devSmsBefore = devSmsLines(keycloak);
+        double logSendsBefore = sends(keycloak, "log", "success");
 
         HttpResponse<String> response = testSms(keycloak, Map.of("phoneNumber", "13900000777", "senders", List.of("http", "log")));
 
@@ -112,6 +117,15 @@ class SmsGatewayIT {
         assertThat(answer.path("permanent").asBoolean()).isTrue();
         assertThat(answer.path("vendorCode").asText()).isEqualTo("INVALID_NUMBER");
         assertThat(answer.path("sender").asText()).isEqualTo("http");
+        assertThat(setup.gateway().requests()).as("the http sender tried once").hasSize(before + 1);
+        // The dispatcher answers after the chain ends, so a call of the log sender would be in the log by now.
+        assertThat(devSmsLines(keycloak)).as("the log sender was not called").isEqualTo(devSmsBefore);
+        assertThat(sends(keycloak, "log", "success")).as("nor counted as sending").isEqualTo(logSendsBefore);
+    }
+
+    /** How many times the development sender logged a message to {@link #PHONE}. */
+    private static long devSmsLines(KeycloakRuntime keycloak) {
+        return keycloak.log().lines().filter(l -> l.contains("[DEV SMS] to 139****0777")).count();
     }
 
     @Test
@@ -137,12 +151,28 @@ class SmsGatewayIT {
 
     @Test
     void givenMetricsEnabledThenSendsAreCountedBySenderPurposeAndOutcome(KeycloakRuntime keycloak) throws Exception {
-        testSms(keycloak, Map.of("phoneNumber", "13900000777"));
+        // The counter is cumulative over the run (other tests send too): this send must add exactly one.
+        double before = sends(keycloak, "http", "success");
+        HttpResponse<String> response = testSms(keycloak, Map.of("phoneNumber", "13900000777"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(sends(keycloak, "http", "success")).as("ocq_sms_sends_total of this send").isEqualTo(before + 1);
+        assertThat(metrics(keycloak)).contains("ocq_sms_send_duration_seconds");
+    }
+
+    private static String metrics(KeycloakRuntime keycloak) throws Exception {
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(keycloak.managementUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body().lines().filter(l -> l.startsWith("ocq_sms_sends_total{")))
-                .anySatisfy(l -> assertThat(l).contains("sender=\"http\"", "purpose=\"verification_code\"", "outcome=\"success\""));
-        assertThat(metrics.body()).contains("ocq_sms_send_duration_seconds");
+        return metrics.body();
+    }
+
+    /** The value of {@code ocq_sms_sends_total} for verification codes by {@code sender} with {@code outcome}; 0 before the first. */
+    private static double sends(KeycloakRuntime keycloak, String sender, String outcome) throws Exception {
+        List<String> lines = metrics(keycloak).lines().filter(l -> l.startsWith("ocq_sms_sends_total{"))
+                .filter(l -> l.contains("sender=\"" + sender + "\"") && l.contains("purpose=\"verification_code\"")
+                        && l.contains("outcome=\"" + outcome + "\""))
+                .toList();
+        assertThat(lines).as("one series per sender, purpose and outcome").hasSizeLessThanOrEqualTo(1);
+        return lines.isEmpty() ? 0 : Double.parseDouble(lines.get(0).substring(lines.get(0).lastIndexOf(' ') + 1));
     }
 }

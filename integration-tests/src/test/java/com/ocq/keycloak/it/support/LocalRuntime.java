@@ -12,13 +12,13 @@ import org.keycloak.admin.client.KeycloakBuilder;
  * A Keycloak this JVM started from a distribution on this machine: its bootstrap admin, its
  * admin client (made on first use) and the log file its output goes to.
  */
-abstract class LocalRuntime implements KeycloakRuntime {
+public abstract class LocalRuntime implements KeycloakRuntime {
 
     protected final Path logFile;
     private final String adminPassword;
     private volatile Keycloak admin;
 
-    LocalRuntime(Path logFile, String adminPassword) {
+    protected LocalRuntime(Path logFile, String adminPassword) {
         this.logFile = logFile;
         this.adminPassword = adminPassword;
     }
