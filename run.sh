@@ -49,7 +49,7 @@ banner() {
                              (PKCE verifier: ocq-dev-verifier-0123456789-abcdefghijklmnopqrstuvwxyz; after sign-in the browser goes on to the app at http://localhost:3000/)
    the account console:      $base/realms/ocq/account
    修改密码 (change password): the app's login link above plus &kc_action=UPDATE_PASSWORD,
-                             or the account console's 帐户安全 → 登陆凭证 → 更新 (Signing in → Update)
+                             or the account console's 帐户安全 → 登录凭证 → 更新 (Signing in → Update)
    demo employees:           $users
    their password (dev only): ocq-demo-2026
 
