@@ -2,6 +2,7 @@ package com.ocq.keycloak.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -44,6 +45,7 @@ class ForgotPasswordIT {
     }
 
     private static final String CODE = "verification_code";
+    private static final Duration SETTLE = Duration.ofMillis(1500);
 
     private static Asked askForCode(KeycloakRuntime keycloak, ServerSetup setup, Function<Employee, String> typed) {
         Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
@@ -68,7 +70,8 @@ class ForgotPasswordIT {
             assertThat(again.statusCode()).isEqualTo(200);
             assertThat(again.body()).contains("ocq-sms-code-form");
             tab.start().submitAccount(e.national());
-            assertThat(Sms.to(setup.gateway(), e.phone(), CODE)).as("nor a new tab within the cooldown").hasSize(1);
+            assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, SETTLE)).as("one SMS: none for the reload, nor for a new tab "
+                    + "within the cooldown").isEqualTo(1);
         }
 
         @Test
@@ -87,7 +90,10 @@ class ForgotPasswordIT {
         void givenACodeOfAnotherTabThenItIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
             Asked a = askForCode(keycloak, setup, Employee::username);
             Asked b = askForCode(keycloak, setup, Employee::username);
-            assertThat(b.tab().submitCode(a.code()).body()).doesNotContain("ocq-new-password-form");
+            assumeFalse(a.code().equals(b.code()), "the two tabs drew the same code (one in a million)");
+            HttpResponse<String> page = b.tab().submitCode(a.code());
+            assertThat(page.body()).doesNotContain("ocq-new-password-form");
+            assertThat(ResetFlowClient.fieldError(page, "code")).isEqualTo(ResetFlowClient.WRONG_CODE);
         }
 
         @Test
@@ -95,35 +101,46 @@ class ForgotPasswordIT {
             Asked asked = askForCode(keycloak, setup, Employee::phone);
             ResetFlowClient tab = asked.tab();
             String code = asked.code();
-            String codeAction = tab.action("ocq-sms-code-form");
+            URI codeAction = tab.last().uri().resolve(tab.action("ocq-sms-code-form"));
             assertThat(tab.submitCode(code).body()).contains("ocq-new-password-form");
-            HttpResponse<String> replay = tab.postTo(tab.last().uri().resolve(codeAction), Map.of("code", code));
-            assertThat(replay.body()).as("a replayed submission does not pass the code step again")
-                    .doesNotContain("验证码已发送");
+            URI passwordAction = tab.last().uri().resolve(tab.action("ocq-new-password-form"));
+            assertThat(tab.submitNewPassword("Right-once-2026!").body()).contains("密码已重置");
+
+            HttpResponse<String> replay = tab.postTo(codeAction, Map.of("code", code));
+            assertThat(replay.statusCode()).isLessThan(500);
+            assertThat(replay.body()).as("the used code posted again after the password was set").doesNotContain("ocq-new-password-form")
+                    .doesNotContain("密码已重置");
+            assertThat(tab.postTo(passwordAction, Map.of("password-new", "Right-twice-2026!", "password-confirm", "Right-twice-2026!"))
+                    .body()).as("the new-password form posted again").doesNotContain("密码已重置");
+            assertThat(Events.of(keycloak.admin().realm(ItConfig.REALM), asked.employee().id(), "UPDATE_PASSWORD")).hasSize(1);
         }
 
         @Test
         void givenTheNumberChangedAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            String page = codeAfterAnAdminChange(keycloak, setup, rep -> {
+            HttpResponse<String> page = codeAfterAnAdminChange(keycloak, setup, rep -> {
                 String phone = rep.firstAttribute("phoneNumber");
                 rep.singleAttribute("phoneNumber", "+8613699999" + phone.substring(phone.length() - 3));
             });
-            assertThat(page).doesNotContain("ocq-new-password-form");
+            assertThat(page.body()).doesNotContain("ocq-new-password-form");
+            assertThat(ResetFlowClient.fieldError(page, "code")).isEqualTo(ResetFlowClient.EXPIRED_CODE);
         }
 
         @Test
         void givenTheUserWasDisabledAfterSendingThenTheCodeIsRejected(KeycloakRuntime keycloak, ServerSetup setup) {
-            assertThat(codeAfterAnAdminChange(keycloak, setup, rep -> rep.setEnabled(false))).doesNotContain("ocq-new-password-form");
+            HttpResponse<String> page = codeAfterAnAdminChange(keycloak, setup, rep -> rep.setEnabled(false));
+            assertThat(page.statusCode()).isLessThan(500);
+            assertThat(page.body()).doesNotContain("ocq-new-password-form");
         }
 
         /** The page answering the right code, entered after an admin changed the employee by {@code change} since it was sent. */
-        private String codeAfterAnAdminChange(KeycloakRuntime keycloak, ServerSetup setup, Consumer<UserRepresentation> change) {
+        private HttpResponse<String> codeAfterAnAdminChange(KeycloakRuntime keycloak, ServerSetup setup,
+                Consumer<UserRepresentation> change) {
             Asked asked = askForCode(keycloak, setup, Employee::username);
             var user = keycloak.admin().realm(ItConfig.REALM).users().get(asked.employee().id());
             UserRepresentation rep = user.toRepresentation();
             change.accept(rep);
             user.update(rep);
-            return asked.tab().submitCode(asked.code()).body();
+            return asked.tab().submitCode(asked.code());
         }
     }
 
@@ -166,12 +183,21 @@ class ForgotPasswordIT {
 
         @Test
         void givenMarkupAndOverlongInputThenTheAnswerIsTheSameGenericPageNever500(KeycloakRuntime keycloak) {
+            HttpResponse<String> unknown = new ResetFlowClient(keycloak).start().submitAccount("nosuch" + UUID.randomUUID());
             for (String account : new String[] {"\"><img src=x onerror=alert(1)>", "a".repeat(256), "${7*7}<#assign x=1>",
                     "' OR 1=1 --", "ctrl\u0001chars"}) {
                 HttpResponse<String> page = new ResetFlowClient(keycloak).start().submitAccount(account);
                 assertThat(page.statusCode()).as(account).isEqualTo(200);
                 assertThat(page.body()).as(account).contains("ocq-sms-code-form").doesNotContain("<img src=x");
+                assertThat(withoutAccount(page)).as("the page for %s, but for the account shown", account)
+                        .isEqualTo(withoutAccount(unknown));
+                assertThat(page.headers().map().keySet()).as(account).isEqualTo(unknown.headers().map().keySet());
             }
+        }
+
+        /** The page {@link ResetFlowClient#comparable compared}, with the account it shows (as typed, escaped) blanked. */
+        private static String withoutAccount(HttpResponse<String> page) {
+            return ResetFlowClient.comparable(page.body()).replaceAll("(id=\"kc-attempted-username\" value=\")[^\"]*\"", "$1ACCOUNT\"");
         }
     }
 
@@ -185,10 +211,17 @@ class ForgotPasswordIT {
             Employee e = asked.employee();
             ResetFlowClient tab = asked.tab();
             List<CredentialRepresentation> before = realm.users().get(e.id()).credentials();
-            // The code form's action with the new-password fields: the server must not take them.
-            tab.postTo(tab.last().uri().resolve(tab.action("ocq-sms-code-form")),
+            // The code page's own action (its live session code and tab), naming the new-password step
+            // as the execution: the step the form would reach only after the code.
+            String newPasswordStep = realm.flows().getExecutions(RealmSettings.RESET_FLOW).stream()
+                    .filter(x -> "ocq-reset-new-password".equals(x.getProviderId())).findFirst().orElseThrow().getId();
+            URI codeAction = tab.last().uri().resolve(tab.action("ocq-sms-code-form"));
+            URI straight = URI.create(codeAction.toString().replaceFirst("([?&]execution=)[^&]*", "$1" + newPasswordStep));
+            assertThat(straight.getRawQuery()).contains("session_code=").contains("tab_id=").contains("execution=" + newPasswordStep);
+            HttpResponse<String> page = tab.postTo(straight,
                     Map.of("password-new", "Hijacked-pass-2026", "password-confirm", "Hijacked-pass-2026"));
-            assertThat(tab.last().body()).doesNotContain("ocq-new-password-form").doesNotContain("密码已重置");
+            assertThat(page.statusCode()).isLessThan(500);
+            assertThat(page.body()).doesNotContain("ocq-new-password-form").doesNotContain("密码已重置");
             assertThat(realm.users().get(e.id()).credentials()).as("the stored password").extracting(CredentialRepresentation::getId,
                     CredentialRepresentation::getCreatedDate).isEqualTo(before.stream().map(c -> tuple(
                             c.getId(), c.getCreatedDate())).toList());
@@ -212,7 +245,7 @@ class ForgotPasswordIT {
             HttpResponse<String> tabless = tab.postTo(noTab, Map.of("code", code));
             assertThat(tabless.statusCode()).isLessThan(500);
             assertThat(tabless.body()).doesNotContain("ocq-new-password-form");
-            assertThat(Sms.countAfter(setup.gateway(), other.phone(), CODE, Duration.ofMillis(1500)))
+            assertThat(Sms.countAfter(setup.gateway(), other.phone(), CODE, SETTLE))
                     .as("the replayed account step chose nobody new").isZero();
         }
 
@@ -348,7 +381,7 @@ class ForgotPasswordIT {
             List<ResetFlowClient> tabs = ResetFlowClient.startTabs(100, i -> new ResetFlowClient(keycloak));
             assertThat(ResetFlowClient.submitAccountAtOnce(tabs, e.national()))
                     .allSatisfy(page -> assertThat(page.body()).contains("ocq-sms-code-form"));
-            assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, Duration.ofMillis(1500))).isEqualTo(1);
+            assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, SETTLE)).isEqualTo(1);
         }
     }
 

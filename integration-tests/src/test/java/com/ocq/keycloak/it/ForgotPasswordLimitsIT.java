@@ -119,7 +119,9 @@ class ForgotPasswordLimitsIT {
     void givenTheCooldownThenAResendIsRefusedWithTheSecondsLeftAndNothingIsSent(KeycloakRuntime keycloak, ServerSetup setup) {
         Employee e = Employees.create(keycloak.admin().realm(ItConfig.REALM));
         ResetFlowClient tab = new ResetFlowClient(keycloak).start();
-        assertThat(tab.submitAccount(e.username()).body()).contains("disabled").contains("data-ocq-countdown=\"");
+        assertThat(tab.submitAccount(e.username()).body()).as("获取验证码 waits out the cooldown")
+                .containsPattern("<button id=\"ocq-resend\"[^>]*data-ocq-countdown=\"[1-9]\\d*\"[^>]*\\sdisabled>"
+                        + "重新获取（[1-9]\\d* 秒）</button>");
         Sms.await(setup.gateway(), e.phone(), CODE, 1);
         assertThat(tab.resend().body()).containsPattern("请在 \\d+ 秒后再获取验证码");
         assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, SETTLE)).isEqualTo(1);
@@ -193,7 +195,8 @@ class ForgotPasswordLimitsIT {
         void givenTheLifetimeHasPassedThenTheCodeIsRejectedAsExpired() {
             String code = Sms.code(Sms.to(setup.gateway(), expiring.phone(), CODE).get(0));
             HttpResponse<String> page = expiringTab.submitCode(code);
-            assertThat(page.body()).contains("验证码已失效").doesNotContain("ocq-new-password-form");
+            assertThat(page.body()).doesNotContain("ocq-new-password-form");
+            assertThat(ResetFlowClient.fieldError(page, "code")).isEqualTo(ResetFlowClient.EXPIRED_CODE);
         }
 
         @Test
@@ -202,7 +205,9 @@ class ForgotPasswordLimitsIT {
             assertThat(replacedTab.resend().body()).contains("新的验证码已发送");
             String newer = Sms.code(Sms.await(setup.gateway(), replaced.phone(), CODE, 2));
             if (!newer.equals(older)) {
-                assertThat(replacedTab.submitCode(older).body()).doesNotContain("ocq-new-password-form");
+                HttpResponse<String> page = replacedTab.submitCode(older);
+                assertThat(page.body()).doesNotContain("ocq-new-password-form");
+                assertThat(ResetFlowClient.fieldError(page, "code")).isEqualTo(ResetFlowClient.WRONG_CODE);
             }
             assertThat(replacedTab.submitCode(newer).body()).contains("ocq-new-password-form");
         }
@@ -234,8 +239,10 @@ class ForgotPasswordLimitsIT {
             assertThat(guesserTab.resend().body()).contains("新的验证码已发送");
             String newer = Sms.code(Sms.await(setup.gateway(), guesser.phone(), CODE, 2));
             assertThat(guesserTab.submitCode(wrong(newer)).body()).as("the third wrong code of the day").contains("验证码错误");
-            assertThat(guesserTab.submitCode(newer).body()).as("the right code of a locked account")
-                    .doesNotContain("ocq-new-password-form");
+            HttpResponse<String> page = guesserTab.submitCode(newer);
+            assertThat(page.body()).as("the right code of a locked account").doesNotContain("ocq-new-password-form");
+            assertThat(ResetFlowClient.fieldError(page, "code")).as("told it is wrong, as any wrong code")
+                    .isEqualTo(ResetFlowClient.WRONG_CODE);
         }
     }
 

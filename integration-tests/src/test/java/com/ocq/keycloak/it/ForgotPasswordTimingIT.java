@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import org.keycloak.admin.client.resource.RealmResource;
 
 import com.ocq.keycloak.it.support.Employees;
 import com.ocq.keycloak.it.support.Employees.Employee;
+import com.ocq.keycloak.it.support.Events;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakExtension;
 import com.ocq.keycloak.it.support.KeycloakRuntime;
@@ -50,6 +53,7 @@ class ForgotPasswordTimingIT {
     private static final int SAMPLES = 200;
     private static final int WARM_UP = 20;
     private static final double TOLERANCE_MS = 5;
+    private static final String CODE = "verification_code";
 
     enum Kind {
         REAL, UNKNOWN, DISABLED, NO_PHONE, THROTTLED, LOCKED
@@ -73,10 +77,12 @@ class ForgotPasswordTimingIT {
 
     private void measure(KeycloakRuntime keycloak, ServerSetup setup, Duration gatewayDelay) {
         RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
-        Map<String, String> before = RealmSettings.updateSmsConfig(realm,
-                Map.of("ocq.account.maxFailuresPerDay", "3", "ocq.send.realmDailyBudget", "1000000"));
+        // The throttled account stays throttled however long the run takes: its code is sent before
+        // the run, then the cooldown refuses every send, and once the cooldown is over the hourly cap of one.
+        Map<String, String> before = RealmSettings.updateSmsConfig(realm, Map.of("ocq.account.maxFailuresPerDay", "3",
+                "ocq.send.realmDailyBudget", "1000000", "ocq.send.cooldown", "600", "ocq.send.perPhonePerHour", "1"));
         try {
-            Map<Kind, Function<Integer, String>> accounts = accounts(keycloak, setup, realm);
+            Accounts accounts = accounts(keycloak, setup, realm);
             Map<Kind, List<Double>> millis = new EnumMap<>(Kind.class);
             Map<Kind, List<Double>> paired = new EnumMap<>(Kind.class);
             Random order = new Random(42);
@@ -85,7 +91,7 @@ class ForgotPasswordTimingIT {
                 Collections.shuffle(kinds, order);
                 Map<Kind, Double> thisRound = new EnumMap<>(Kind.class);
                 for (Kind kind : kinds) {
-                    String account = accounts.get(kind).apply(round);
+                    String account = accounts.typed().get(kind).apply(round);
                     ResetFlowClient tab = new ResetFlowClient(keycloak).start();
                     long start = System.nanoTime();
                     int status = tab.submitAccount(account).statusCode();
@@ -101,9 +107,10 @@ class ForgotPasswordTimingIT {
                 }
             }
             report(gatewayDelay, millis, paired);
+            accounts.assertEachWasOfItsKind(realm, setup);
             double real = percentile(millis.get(Kind.REAL), 50);
             double tolerance = Math.max(TOLERANCE_MS, real / 5);
-            for (Kind kind : Kind.values()) {
+            for (Kind kind : EnumSet.complementOf(EnumSet.of(Kind.REAL))) {
                 assertThat(Math.abs(percentile(paired.get(kind), 50)))
                         .as("median of %s − real account per round (real median %.2f ms, gateway delay %s)", kind, real, gatewayDelay)
                         .isLessThanOrEqualTo(tolerance);
@@ -113,8 +120,42 @@ class ForgotPasswordTimingIT {
         }
     }
 
-    /** Per kind, the account typed in round {@code n}: all typed as usernames, as the page takes them. */
-    private static Map<Kind, Function<Integer, String>> accounts(KeycloakRuntime keycloak, ServerSetup setup, RealmResource realm) {
+    /**
+     * Per kind, the account typed in round {@code n} ({@code typed}: all typed as usernames, as the page
+     * takes them), and the employees behind the kinds that have one.
+     */
+    private record Accounts(Map<Kind, Function<Integer, String>> typed, List<Employee> real, Employee disabled, Employee noPhone,
+            Employee throttled, Employee locked) {
+
+        /**
+         * What the server made of each kind, from the events it recorded and the messages the gateway
+         * got: every real account was sent its code; the others were each refused for their reason,
+         * every time, and nothing was sent to their numbers during the run.
+         */
+        void assertEachWasOfItsKind(RealmResource realm, ServerSetup setup) {
+            for (Employee e : real) {
+                assertThat(Events.of(realm, e.id(), "SEND_RESET_PASSWORD")).as("REAL %s: its code sent", e.username()).hasSize(1);
+            }
+            assertThat(Events.of(realm, disabled.id(), "RESET_PASSWORD_ERROR")).as("DISABLED").isNotEmpty()
+                    .allSatisfy(ev -> assertThat(ev.getError()).isEqualTo("user_disabled"));
+            assertRefused(realm, noPhone, 0, Set.of("no_allowed_mobile_number"));
+            assertRefused(realm, throttled, 1, Set.of("ocq_sms_cooldown", "ocq_sms_phone_hourly_limit"));
+            assertRefused(realm, locked, 1, Set.of("too_many_wrong_codes_today"));
+            for (Employee e : List.of(disabled, throttled, locked)) {
+                assertThat(Sms.countAfter(setup.gateway(), e.phone(), CODE, Duration.ZERO)).as("codes sent to %s", e.username())
+                        .isEqualTo(e == throttled || e == locked ? 1 : 0);
+            }
+        }
+
+        /** Every send for {@code e} after the {@code sentBefore} ones of the setup was refused, for one of {@code reasons}. */
+        private static void assertRefused(RealmResource realm, Employee e, int sentBefore, Set<String> reasons) {
+            assertThat(Events.of(realm, e.id(), "SEND_RESET_PASSWORD")).as("%s: codes sent", e.username()).hasSize(sentBefore);
+            assertThat(Events.of(realm, e.id(), "SEND_RESET_PASSWORD_ERROR")).as("%s: refusals", e.username()).hasSizeGreaterThan(50)
+                    .allSatisfy(ev -> assertThat(ev.getDetails().get("reason")).isIn(reasons));
+        }
+    }
+
+    private static Accounts accounts(KeycloakRuntime keycloak, ServerSetup setup, RealmResource realm) {
         List<Employee> real = new ArrayList<>();
         for (int i = 0; i < WARM_UP + SAMPLES; i++) {
             Employee e = Employees.create(realm);
@@ -125,13 +166,13 @@ class ForgotPasswordTimingIT {
         Employee noPhone = Employees.create(realm, u -> u.getAttributes().remove("phoneNumber"));
         Employee throttled = Employees.create(realm);
         new ResetFlowClient(keycloak).start().submitAccount(throttled.username());
-        Sms.await(setup.gateway(), throttled.phone(), "verification_code", 1);
+        Sms.await(setup.gateway(), throttled.phone(), CODE, 1);
         Employee locked = Employees.create(realm);
         ResetFlowClient tab = new ResetFlowClient(keycloak).start();
         tab.submitAccount(locked.username());
-        String code = Sms.code(Sms.await(setup.gateway(), locked.phone(), "verification_code", 1));
+        String code = Sms.code(Sms.await(setup.gateway(), locked.phone(), CODE, 1));
         for (int i = 0; i < 3; i++) {
-            tab.submitCode(ForgotPasswordLimitsIT.wrong(code));
+            assertThat(tab.submitCode(ForgotPasswordLimitsIT.wrong(code)).body()).as("wrong code %d of the day", i + 1).contains("验证码错误");
         }
         String unknownPrefix = "nosuch" + Long.toString(System.nanoTime(), 36);
         Map<Kind, Function<Integer, String>> accounts = new EnumMap<>(Kind.class);
@@ -141,7 +182,7 @@ class ForgotPasswordTimingIT {
         accounts.put(Kind.NO_PHONE, n -> noPhone.username());
         accounts.put(Kind.THROTTLED, n -> throttled.username());
         accounts.put(Kind.LOCKED, n -> locked.username());
-        return accounts;
+        return new Accounts(accounts, real, disabled, noPhone, throttled, locked);
     }
 
     private static void report(Duration gatewayDelay, Map<Kind, List<Double>> millis, Map<Kind, List<Double>> paired) {

@@ -37,6 +37,10 @@ import java.util.stream.IntStream;
  */
 public final class ResetFlowClient {
 
+    /** The code field's errors as {@link #fieldError} reads them (messages_zh_CN: ocqSmsCodeInvalid, ocqSmsCodeExpired). */
+    public static final String WRONG_CODE = "验证码错误，请重新输入。";
+    public static final String EXPIRED_CODE = "验证码已失效，请重新获取。";
+
     private static final AtomicInteger NEXT_IP = new AtomicInteger();
 
     private final HttpClient http;
@@ -192,6 +196,13 @@ public final class ResetFlowClient {
             }
         }
         return unescape(form.group(1));
+    }
+
+    /** The error shown under field {@code field} of {@code page} (its {@code input-error-<field>} text); empty when none is. */
+    public static String fieldError(HttpResponse<String> page, String field) {
+        Matcher error = Pattern.compile("id=\"input-error-" + Pattern.quote(field) + "\"[^>]*>\\s*<span[^>]*>\\s*([^<]*?)\\s*</span>")
+                .matcher(page.body());
+        return error.find() ? error.group(1) : "";
     }
 
     public HttpResponse<String> post(String formId, Map<String, String> fields) {
