@@ -22,7 +22,8 @@ import com.ocq.keycloak.sms.phone.PhoneNumbers;
 /**
  * Step 1 of 忘记密码: the account, typed as a mobile number (any form of rule 7), a username or an
  * email. Like Keycloak's own choose-user step it never says whether the account exists: an unknown
- * or disabled account goes on exactly like a real one, without a user.
+ * or disabled account goes on exactly like a real one. The account found is noted for the code
+ * step, which makes it the flow's user once its code is accepted.
  */
 final class ChooseUserAuthenticator extends ResetStep {
 
@@ -68,7 +69,9 @@ final class ChooseUserAuthenticator extends ResetStep {
             context.getEvent().clone().detail(Details.USERNAME, user.getUsername()).user(user).error(Errors.USER_DISABLED);
             context.clearUser();
         } else {
-            context.setUser(user);
+            // Kept aside until the code is accepted (ResetNotes.CHOSEN_USER).
+            context.clearUser();
+            context.getAuthenticationSession().setAuthNote(ResetNotes.CHOSEN_USER, user.getId());
         }
         context.success();
     }

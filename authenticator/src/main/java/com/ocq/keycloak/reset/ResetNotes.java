@@ -11,6 +11,13 @@ final class ResetNotes {
     static final String CODE_REQUESTED_AT = "ocq.reset.codeRequestedAt";
     /** The id whose attempt counters the tab's current (real or pretended) code uses. */
     static final String CODE_ID = "ocq.reset.codeId";
+    /**
+     * The id of the enabled account step 1 found. It is not the flow's user until its code is
+     * accepted: Keycloak answers every request of a tab whose user is disabled with its own
+     * "account disabled" page, which would tell whoever holds the tab that the account was
+     * disabled since (rule 9).
+     */
+    static final String CHOSEN_USER = "ocq.reset.chosenUser";
     /** The user whose code this tab verified. */
     static final String VERIFIED_USER = "ocq.reset.verifiedUser";
 
@@ -35,5 +42,6 @@ final class ResetNotes {
         authSession.removeAuthNote(CODE_REQUESTED_AT);
         authSession.removeAuthNote(CODE_ID);
         authSession.removeAuthNote(VERIFIED_USER);
+        authSession.removeAuthNote(CHOSEN_USER);
     }
 }

@@ -64,13 +64,16 @@ final class SmsCodeAuthenticator extends ResetStep {
         // A refresh (or a replayed GET) re-renders the page; only the first arrival sends.
         if (authSession.getAuthNote(ResetNotes.CODE_REQUESTED_AT) == null) {
             requestCode(context, config);
-        } else if (justAccepted(context) && context.getUser() != null) {
-            // A copy of the tab's accepted submission that read the tab's state before the acceptance
-            // (a double click, or copies spread over the nodes of a cluster, which Keycloak turns
-            // into a re-display of this step): it must not write the code step back as the
-            // current one, which would strand the tab with its code used up.
-            passed(context);
-            return;
+        } else {
+            UserModel user = chosen(context);
+            if (justAccepted(context, user) && user != null) {
+                // A copy of the tab's accepted submission that read the tab's state before the acceptance
+                // (a double click, or copies spread over the nodes of a cluster, which Keycloak turns
+                // into a re-display of this step): it must not write the code step back as the
+                // current one, which would strand the tab with its code used up.
+                passed(context, user);
+                return;
+            }
         }
         context.challenge(page(context, config).createForm(TEMPLATE));
     }
@@ -97,18 +100,19 @@ final class SmsCodeAuthenticator extends ResetStep {
             context.challenge(page(context, config).addError(new FormMessage(FIELD_CODE, "ocqSmsCodeMissing")).createForm(TEMPLATE));
             return;
         }
-        Verdict verdict = verify(context, config, typed);
+        UserModel user = chosen(context);
+        Verdict verdict = verify(context, config, user, typed);
         EventBuilder event = context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR);
-        if (context.getUser() != null) {
-            event.user(context.getUser());
+        if (user != null) {
+            event.user(user);
         }
         switch (verdict) {
             case ACCEPTED -> {
                 store(context.getSession()).put(ResetNotes.passKey(authSession), SessionExpiration.getAuthSessionLifespan(context.getRealm()),
-                        Map.of(SmsCodes.USER, context.getUser().getId()));
-                passed(context);
+                        Map.of(SmsCodes.USER, user.getId()));
+                passed(context, user);
             }
-            case TAB_PASSED -> passed(context);
+            case TAB_PASSED -> passed(context, user);
             case WRONG -> fail(context, config, event.detail(DETAIL_REASON, "wrong_code"), Errors.INVALID_CODE, "ocqSmsCodeInvalid");
             case USED_UP -> fail(context, config, event.detail(DETAIL_REASON, "too_many_wrong_codes"), Errors.INVALID_CODE,
                     "ocqSmsCodeUsedUp");
@@ -119,16 +123,29 @@ final class SmsCodeAuthenticator extends ResetStep {
         }
     }
 
-    /** Whether the tab's code was accepted a moment ago; the same store read for every account (rule 9). */
-    private boolean justAccepted(AuthenticationFlowContext context) {
-        UserModel user = context.getUser();
+    /**
+     * The account step 1 chose ({@link ResetNotes#CHOSEN_USER}), while it exists and is enabled;
+     * otherwise null, and the tab goes on like an unknown account's.
+     */
+    private static UserModel chosen(AuthenticationFlowContext context) {
+        String id = context.getAuthenticationSession().getAuthNote(ResetNotes.CHOSEN_USER);
+        UserModel user = id == null ? null : context.getSession().users().getUserById(context.getRealm(), id);
+        return user != null && user.isEnabled() ? user : null;
+    }
+
+    /**
+     * Whether the tab's code, for {@code user}, was accepted a moment ago; the same store read for
+     * every account, known or not (rule 9).
+     */
+    private boolean justAccepted(AuthenticationFlowContext context, UserModel user) {
         return new SmsCodes(store(context.getSession()), random).justAccepted(ResetNotes.tabKey(context.getAuthenticationSession()),
                 user == null ? "-" : user.getId());
     }
 
-    /** The tab verified its code (this request, or a concurrent one of the same tab). */
-    private static void passed(AuthenticationFlowContext context) {
-        context.getAuthenticationSession().setAuthNote(ResetNotes.VERIFIED_USER, context.getUser().getId());
+    /** The tab verified its code (this request, or a concurrent one of the same tab): {@code user} becomes the flow's user. */
+    private static void passed(AuthenticationFlowContext context, UserModel user) {
+        context.setUser(user);
+        context.getAuthenticationSession().setAuthNote(ResetNotes.VERIFIED_USER, user.getId());
         context.success();
     }
 
@@ -143,7 +160,7 @@ final class SmsCodeAuthenticator extends ResetStep {
      * refused it...) holds a pretended one: every entry is wrong, counted, used up and expired
      * exactly like a real code's, so the answers cannot tell the accounts apart.
      */
-    private Verdict verify(AuthenticationFlowContext context, SmsCodeConfig config, String typed) {
+    private Verdict verify(AuthenticationFlowContext context, SmsCodeConfig config, UserModel user, String typed) {
         AtomicStore store = store(context.getSession());
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String codeId = authSession.getAuthNote(ResetNotes.CODE_ID);
@@ -151,11 +168,10 @@ final class SmsCodeAuthenticator extends ResetStep {
         if (codeId == null || requestedAt == null) {
             return Verdict.EXPIRED;
         }
-        UserModel user = context.getUser();
         RealmModel realm = context.getRealm();
         AccountFailures failures = new AccountFailures(store);
         Verdict verdict;
-        if (codeId.startsWith(PRETEND) || user == null || !user.isEnabled()
+        if (codeId.startsWith(PRETEND) || user == null
                 || failures.locked(realm.getId(), user.getId(), config.accountFailures())) {
             boolean expired = Time.currentTime() >= Long.parseLong(requestedAt) + config.ttlSeconds();
             verdict = expired ? Verdict.EXPIRED : pretend(store, codeId, config);
@@ -196,10 +212,15 @@ final class SmsCodeAuthenticator extends ResetStep {
         codes.discard(tabKey);
         authSession.setAuthNote(ResetNotes.CODE_ID, PRETEND + randomId());
 
-        UserModel user = context.getUser();
+        UserModel user = chosen(context);
         EventBuilder event = context.getEvent().clone().event(EventType.SEND_RESET_PASSWORD);
         if (user == null) {
-            // Choose-user already recorded why (user_not_found, user_disabled).
+            String since = authSession.getAuthNote(ResetNotes.CHOSEN_USER);
+            if (since != null) {
+                // A resend for an account disabled or deleted after step 1 chose it.
+                event.user(since).detail(DETAIL_REASON, "account_disabled_since_chosen").error(Errors.USER_DISABLED);
+            }
+            // Otherwise choose-user already recorded why (user_not_found, user_disabled).
             rehearse(store, codes, config);
             return;
         }
