@@ -5,7 +5,6 @@ import java.util.Optional;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -42,8 +41,9 @@ final class ChooseUserAuthenticator extends ResetStep {
         String account = form.getFirst(Validation.FIELD_USERNAME);
         if (account == null || account.isBlank()) {
             context.getEvent().error(Errors.USERNAME_MISSING);
-            context.failureChallenge(AuthenticationFlowError.INVALID_USER, context.form()
-                    .addError(new FormMessage(Validation.FIELD_USERNAME, Messages.MISSING_USERNAME)).createPasswordReset());
+            // challenge, not failureChallenge: Keycloak would count that as a failed sign-in (rule 12).
+            context.challenge(context.form().addError(new FormMessage(Validation.FIELD_USERNAME, Messages.MISSING_USERNAME))
+                    .createPasswordReset());
             return;
         }
         account = account.strip();

@@ -7,7 +7,6 @@ import java.util.Set;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
@@ -82,8 +81,8 @@ final class NewPasswordAuthenticator extends ResetStep {
         if (rejection.isPresent()) {
             context.getEvent().clone().event(EventType.RESET_PASSWORD_ERROR).user(user)
                     .detail(SmsCodeAuthenticator.DETAIL_REASON, "password_rejected").error(Errors.PASSWORD_REJECTED);
-            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    context.form().addError(rejection.get().on(FIELD_NEW, FIELD_NEW)).createForm(TEMPLATE));
+            // challenge, not failureChallenge: Keycloak would count a refused new password as a failed sign-in (rule 12).
+            context.challenge(context.form().addError(rejection.get().on(FIELD_NEW, FIELD_NEW)).createForm(TEMPLATE));
             return;
         }
 

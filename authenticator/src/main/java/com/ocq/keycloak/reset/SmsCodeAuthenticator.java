@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -152,7 +151,10 @@ final class SmsCodeAuthenticator extends ResetStep {
     private void fail(AuthenticationFlowContext context, SmsCodeConfig config, EventBuilder event, String error, String message) {
         event.error(error);
         Response page = page(context, config).addError(new FormMessage(FIELD_CODE, message)).createForm(TEMPLATE);
-        context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
+        // challenge, not failureChallenge: Keycloak's brute-force detection would count a wrong code as
+        // a failed sign-in and lock the password login (rule 12); the code's and the account's own
+        // counters do the counting.
+        context.challenge(page);
     }
 
     /**

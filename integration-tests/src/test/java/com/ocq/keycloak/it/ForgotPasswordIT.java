@@ -25,6 +25,7 @@ import org.keycloak.representations.idm.UserRepresentation;
 
 import com.ocq.keycloak.it.support.Employees;
 import com.ocq.keycloak.it.support.Employees.Employee;
+import com.ocq.keycloak.it.support.Eventually;
 import com.ocq.keycloak.it.support.Events;
 import com.ocq.keycloak.it.support.ItConfig;
 import com.ocq.keycloak.it.support.KeycloakExtension;
@@ -146,6 +147,44 @@ class ForgotPasswordIT {
             HttpResponse<String> after = asked.tab().reload();
             assertThat(after.statusCode()).isEqualTo(200);
             assertThat(ResetFlowClient.comparable(after.body(), asked.employee().username())).isEqualTo(before);
+        }
+
+        /**
+         * Rule 12: wrong codes and refused new passwords are the recovery's own
+         * business, never failed sign-ins for Keycloak's brute-force detection (which would lock the
+         * password login). A wrong password afterwards is counted, as the only failure.
+         */
+        @Test
+        void givenWrongCodesAndARefusedNewPasswordThenThePasswordLoginIsNotCounted(KeycloakRuntime keycloak,
+                ServerSetup setup) {
+            RealmResource realm = keycloak.admin().realm(ItConfig.REALM);
+            Asked asked = askForCode(keycloak, setup, Employee::username);
+            Employee e = asked.employee();
+            ResetFlowClient tab = asked.tab();
+            for (int i = 1; i <= 4; i++) {
+                assertThat(ResetFlowClient.fieldError(tab.submitCode(wrong(asked.code())), "code")).isEqualTo(ResetFlowClient.WRONG_CODE);
+            }
+            assertThat(tab.submitCode(asked.code()).body()).contains("ocq-new-password-form");
+            assertThat(tab.submitNewPassword("short").body()).contains("ocq-new-password-form").contains("最短长度");
+
+            ResetFlowClient signIn = new ResetFlowClient(keycloak);
+            signIn.openSignIn();
+            signIn.signIn(e.username(), e.password() + "x");
+            assertThat(Eventually.until(() -> failures(realm, e), n -> n >= 1, "the wrong password counted"))
+                    .as("failed sign-ins Keycloak counted").isEqualTo(1);
+            ResetFlowClient again = new ResetFlowClient(keycloak);
+            try {
+                again.openSignIn();
+                again.signIn(e.username(), e.password());
+                assertThat(again.reachedApp()).as("the password login still works").isTrue();
+            } finally {
+                again.app().close();
+                signIn.app().close();
+            }
+        }
+
+        private static int failures(RealmResource realm, Employee e) {
+            return ((Number) realm.attackDetection().bruteForceUserStatus(e.id()).get("numFailures")).intValue();
         }
 
         /** The page answering the right code, entered after an admin changed the employee by {@code change} since it was sent. */

@@ -37,7 +37,7 @@ public final class Employees {
     /** An employee with whatever {@code customize} adds (an email, other attributes, more credentials). */
     public static Employee create(RealmResource realm, Consumer<UserRepresentation> customize) {
         int n = NEXT.incrementAndGet();
-        String username = "emp" + n;
+        String username = String.format("emp%06d", n); // 9 characters: longer than the policy's minimum length
         String phone = String.format("+86137%08d", n);
         // The realm's passwordBlacklist is a Bloom filter: about one password in ten thousand is a
         // false positive, so a refused one is drawn again (a suite creates several hundred).
