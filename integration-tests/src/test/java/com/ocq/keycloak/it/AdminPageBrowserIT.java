@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.UserRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -65,7 +66,8 @@ class AdminPageBrowserIT {
 
         page.search(employee.username(), employee.username());
         String masked = "137****" + employee.phone().substring(10);
-        assertThat(page.row(employee.username())).startsWith("测员工" + employee.username().substring(3), employee.username(), "业务部",
+        UserRepresentation rep = realm.users().get(employee.id()).toRepresentation();
+        assertThat(page.row(employee.username())).startsWith(rep.getLastName() + rep.getFirstName(), employee.username(), "业务部",
                 masked, "启用", "从未登录");
 
         page.openReset(employee.username());
