@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.admin.client.CreatedResponseUtil;
@@ -78,11 +79,20 @@ public final class Employees {
 
     /** What an admin does to hand over an account: a temporary password the employee must change at first sign-in. */
     public static Employee withInitialPassword(RealmResource realm, Employee employee) {
-        CredentialRepresentation initial = new CredentialRepresentation();
-        initial.setType(CredentialRepresentation.PASSWORD);
-        initial.setValue("Initial-" + employee.password());
-        initial.setTemporary(true);
-        realm.users().get(employee.id()).resetPassword(initial);
-        return new Employee(employee.id(), employee.username(), employee.phone(), initial.getValue());
+        // As in create: a password the blocklist's Bloom filter refuses by mistake is drawn again.
+        for (int attempt = 0;; attempt++) {
+            CredentialRepresentation initial = new CredentialRepresentation();
+            initial.setType(CredentialRepresentation.PASSWORD);
+            initial.setValue("Initial-" + employee.password() + (attempt == 0 ? "" : "-" + attempt));
+            initial.setTemporary(true);
+            try {
+                realm.users().get(employee.id()).resetPassword(initial);
+                return new Employee(employee.id(), employee.username(), employee.phone(), initial.getValue());
+            } catch (BadRequestException e) {
+                if (attempt >= 3 || !e.getResponse().readEntity(String.class).contains("invalidPasswordBlacklistedMessage")) {
+                    throw e;
+                }
+            }
+        }
     }
 }
